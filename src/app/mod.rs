@@ -1,0 +1,8 @@
+//! The core: pure state and `update`. No terminal, no tokio, no filesystem.
+pub mod event;
+pub mod state;
+pub mod update;
+
+pub use event::{Effect, Event, Key, KeyCode};
+pub use state::{Focus, Mode, State, StepStatus};
+pub use update::update;

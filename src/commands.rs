@@ -1,0 +1,169 @@
+//! What each subcommand does, returning its exit code.
+
+use crate::cli::Format;
+use crate::library;
+use crate::playbook::{self, render};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_ERRORS: u8 = 1;
+
+fn color_on(stream: &impl IsTerminal) -> bool {
+    stream.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// `opsdeck check PATH...`
+pub fn check(paths: &[PathBuf], format: Format) -> u8 {
+    let files = match library::collect(paths) {
+        Ok(files) => files,
+        Err(message) => {
+            eprintln!("opsdeck check: {message}");
+            return EXIT_ERRORS;
+        }
+    };
+    let color = color_on(&std::io::stdout());
+    let mut results = Vec::new();
+    for file in &files {
+        let parsed = playbook::load(file);
+        results.push((file.display().to_string(), parsed));
+    }
+    let errors: usize = results
+        .iter()
+        .map(|(_, p)| p.diagnostics.iter().filter(|d| d.is_error()).count())
+        .sum();
+    let warnings: usize = results
+        .iter()
+        .map(|(_, p)| p.diagnostics.len())
+        .sum::<usize>()
+        - errors;
+    match format {
+        Format::Json => {
+            let reports: Vec<_> = results
+                .iter()
+                .map(|(path, parsed)| render::FileReport {
+                    path,
+                    diagnostics: &parsed.diagnostics,
+                })
+                .collect();
+            println!("{}", render::render_json(&reports));
+        }
+        Format::Text => {
+            for (path, parsed) in &results {
+                if parsed.diagnostics.is_empty() {
+                    continue;
+                }
+                let source = playbook::read_limited(Path::new(path)).ok();
+                let text = source.as_deref().and_then(|b| std::str::from_utf8(b).ok());
+                print!(
+                    "{}",
+                    render::render_text(path, text, &parsed.diagnostics, color)
+                );
+            }
+            println!(
+                "checked {} playbook{}: {errors} error{}, {warnings} warning{}",
+                files.len(),
+                plural(files.len()),
+                plural(errors),
+                plural(warnings)
+            );
+        }
+    }
+    if errors > 0 { EXIT_ERRORS } else { EXIT_OK }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// Loads a playbook for `show`/`open`, printing its diagnostics on failure.
+fn load_or_report(path: &Path) -> Option<playbook::Playbook> {
+    let parsed = playbook::load(path);
+    if parsed.playbook.is_none() {
+        let source = playbook::read_limited(path).ok();
+        let text = source.as_deref().and_then(|b| std::str::from_utf8(b).ok());
+        eprint!(
+            "{}",
+            render::render_text(
+                &path.display().to_string(),
+                text,
+                &parsed.diagnostics,
+                color_on(&std::io::stderr())
+            )
+        );
+        eprintln!(
+            "opsdeck: cannot open {}: fix the errors above (`opsdeck check {}` lists them)",
+            path.display(),
+            path.display()
+        );
+    }
+    parsed.playbook
+}
+
+/// `opsdeck show PLAYBOOK`
+pub fn show(path: &Path, format: Format) -> u8 {
+    let Some(playbook) = load_or_report(path) else {
+        return EXIT_ERRORS;
+    };
+    match format {
+        Format::Json => match serde_json::to_string_pretty(&playbook) {
+            Ok(json) => println!("{json}"),
+            Err(err) => {
+                eprintln!("opsdeck show: cannot print the model: {err}");
+                return EXIT_ERRORS;
+            }
+        },
+        Format::Text => print!("{}", crate::playbook::describe::describe(&playbook)),
+    }
+    EXIT_OK
+}
+
+/// `opsdeck open PLAYBOOK`
+pub fn open(path: &Path) -> u8 {
+    let Some(playbook) = load_or_report(path) else {
+        return EXIT_ERRORS;
+    };
+    match crate::runtime::run_console(playbook, path.to_path_buf()) {
+        Ok(()) => EXIT_OK,
+        Err(err) => {
+            eprintln!("opsdeck: the console stopped: {err}");
+            EXIT_ERRORS
+        }
+    }
+}
+
+/// Bare `opsdeck`: the playbook library.
+pub fn list_library() -> u8 {
+    let dirs = library::library_dirs();
+    let files = library::collect(&dirs).unwrap_or_default();
+    if files.is_empty() {
+        println!(
+            "No playbooks found in: {}",
+            dirs.iter()
+                .map(|d| d.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        println!("Write one with a `# Title` and `## Step` sections, then `opsdeck open FILE`.");
+        return EXIT_OK;
+    }
+    println!("Playbooks (open one with `opsdeck open PATH`):");
+    for file in files {
+        let parsed = playbook::load(&file);
+        match (
+            &parsed.playbook,
+            parsed.diagnostics.iter().find(|d| d.is_error()),
+        ) {
+            (Some(playbook), _) => println!("  {:<50} {}", file.display(), playbook.title),
+            (None, Some(error)) => println!(
+                "  {:<50} invalid: {}:{}: {}",
+                file.display(),
+                error.line,
+                error.col,
+                error.message
+            ),
+            (None, None) => {}
+        }
+    }
+    EXIT_OK
+}

@@ -1,0 +1,11 @@
+//! opsdeck: a terminal console for ops playbooks.
+//!
+//! sources (`playbook`) → core (`app`, pure) → run (`runtime`, `tui`, `cli`), drawn by `ui`.
+pub mod app;
+pub mod cli;
+pub mod commands;
+pub mod library;
+pub mod playbook;
+pub mod runtime;
+pub mod tui;
+pub mod ui;

@@ -1,0 +1,235 @@
+//! Markdown body → steps: H2 sections, shell fences as commands, the rest as prose.
+
+use super::attrs::{CommandSource, build_command, parse_fence_attrs, slug};
+use super::diagnostic::Diagnostic;
+use super::fields::Report;
+use super::model::{Block, Pos, Step};
+use super::source::LineIndex;
+use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use std::ops::Range;
+
+/// Fence languages whose blocks are runnable commands.
+pub const SHELL_LANGS: &[&str] = &["sh", "bash", "shell", "zsh", "console"];
+
+pub struct Body {
+    /// Text of the first H1, if any.
+    pub h1: Option<String>,
+    /// Prose before the first step, if it has no commands.
+    pub summary: Option<String>,
+    pub steps: Vec<Step>,
+}
+
+/// A section of the body: before the first H2 (no heading), or one H2 and what follows.
+struct Section {
+    heading: Option<(String, Pos)>,
+    content: Range<usize>,
+    fences: Vec<Fence>,
+}
+
+struct Fence {
+    range: Range<usize>,
+    info: String,
+    code: String,
+}
+
+/// Parses `body`, which starts at byte `offset` of the file indexed by `index`.
+pub fn parse_body(body: &str, offset: usize, index: &LineIndex, report: &mut Report) -> Body {
+    let pos = |at: usize| index.pos(offset + at);
+    let mut sections = vec![Section {
+        heading: None,
+        content: 0..body.len(),
+        fences: Vec::new(),
+    }];
+    let mut h1: Option<(String, Range<usize>)> = None;
+    let mut heading: Option<(HeadingLevel, String, Range<usize>)> = None;
+    let mut fence: Option<Fence> = None;
+
+    for (event, range) in
+        Parser::new_ext(body, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH)
+            .into_offset_iter()
+    {
+        match event {
+            Event::Start(Tag::Heading { level, .. }) if level <= HeadingLevel::H2 => {
+                heading = Some((level, String::new(), range));
+            }
+            Event::End(TagEnd::Heading(_)) if heading.is_some() => {
+                let Some((level, text, range)) = heading.take() else {
+                    continue;
+                };
+                let text = text.trim().to_string();
+                if level == HeadingLevel::H2 {
+                    if let Some(last) = sections.last_mut() {
+                        last.content.end = range.start;
+                    }
+                    sections.push(Section {
+                        heading: Some((text, pos(range.start))),
+                        content: range.end..body.len(),
+                        fences: Vec::new(),
+                    });
+                } else if h1.is_none() && sections.len() == 1 {
+                    h1 = Some((text, range));
+                }
+            }
+            Event::Text(text) | Event::Code(text) => {
+                if let Some((_, heading_text, _)) = heading.as_mut() {
+                    heading_text.push_str(&text);
+                } else if let Some(fence) = fence.as_mut() {
+                    fence.code.push_str(&text);
+                }
+            }
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if is_shell(&info) => {
+                fence = Some(Fence {
+                    range,
+                    info: info.to_string(),
+                    code: String::new(),
+                });
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                if let (Some(fence), Some(section)) = (fence.take(), sections.last_mut()) {
+                    section.fences.push(fence);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    let h1_range = h1.as_ref().map(|(_, range)| range.clone());
+    let mut steps = Vec::new();
+    let mut summary = None;
+    for section in &sections {
+        let excluded = h1_range.clone().filter(|_| section.heading.is_none());
+        let step = build_step(body, section, excluded, &pos, index, offset, report);
+        match (&section.heading, step) {
+            (None, Some(step)) if step.commands().next().is_none() && sections.len() > 1 => {
+                summary = step.content.into_iter().find_map(|block| match block {
+                    Block::Text(text) => Some(text),
+                    Block::Command(_) => None,
+                });
+            }
+            (_, Some(step)) => steps.push(step),
+            (_, None) => {}
+        }
+    }
+    Body {
+        h1: h1.map(|(text, _)| text),
+        summary,
+        steps,
+    }
+}
+
+fn is_shell(info: &str) -> bool {
+    SHELL_LANGS.contains(&fence_lang(info))
+}
+
+fn fence_lang(info: &str) -> &str {
+    info.split(|c: char| c.is_whitespace() || c == '{')
+        .next()
+        .unwrap_or("")
+}
+
+fn build_step(
+    body: &str,
+    section: &Section,
+    excluded: Option<Range<usize>>,
+    pos: &dyn Fn(usize) -> Pos,
+    index: &LineIndex,
+    offset: usize,
+    report: &mut Report,
+) -> Option<Step> {
+    let (title, step_pos) = section
+        .heading
+        .clone()
+        .unwrap_or_else(|| (String::new(), pos(section.content.start)));
+    let step_slug = if title.is_empty() {
+        "overview".to_string()
+    } else {
+        slug(&title)
+    };
+    let mut content = Vec::new();
+    let mut cursor = section.content.start;
+    let push_text = |from: usize, to: usize, content: &mut Vec<Block>| {
+        let mut text = String::new();
+        match &excluded {
+            Some(skip) if skip.start >= from && skip.end <= to => {
+                text.push_str(&body[from..skip.start]);
+                text.push_str(&body[skip.end..to]);
+            }
+            _ => text.push_str(&body[from..to]),
+        }
+        let text = trim_blank_lines(&text);
+        if !text.is_empty() {
+            content.push(Block::Text(text.to_string()));
+        }
+    };
+    for (n, fence) in section.fences.iter().enumerate() {
+        push_text(cursor, fence.range.start, &mut content);
+        cursor = fence.range.end.min(section.content.end);
+        let fence_pos = pos(fence.range.start);
+        let attrs = fence_attrs(body, fence, offset, index, report);
+        let command = build_command(
+            CommandSource {
+                lang: fence_lang(&fence.info).to_string(),
+                run: fence.code.trim_end_matches('\n').to_string(),
+                pos: fence_pos,
+                default_id: format!("{step_slug}-{}", n + 1),
+                attrs,
+                show_only_key: "run",
+            },
+            report,
+        );
+        content.push(Block::Command(command));
+    }
+    push_text(cursor, section.content.end, &mut content);
+    if section.heading.is_none() && content.is_empty() {
+        return None;
+    }
+    Some(Step {
+        title,
+        content,
+        pos: step_pos,
+    })
+}
+
+/// The `{...}` of a fence's info string, parsed with file positions.
+fn fence_attrs(
+    body: &str,
+    fence: &Fence,
+    offset: usize,
+    index: &LineIndex,
+    report: &mut Report,
+) -> Vec<super::attrs::Attr> {
+    let Some(open) = fence.info.find('{') else {
+        return Vec::new();
+    };
+    let line_end = body[fence.range.start..]
+        .find('\n')
+        .map_or(body.len(), |i| fence.range.start + i);
+    let line = &body[fence.range.start..line_end];
+    let brace_at = fence.range.start + line.find('{').unwrap_or(0);
+    let inner_pos = index.pos(offset + brace_at + 1);
+    let after = &fence.info[open + 1..];
+    let Some(close) = after.rfind('}') else {
+        report.push(
+            Diagnostic::error(
+                "bad-attribute",
+                index.pos(offset + brace_at),
+                "attribute list `{` is never closed",
+            )
+            .help("close it on the same line: ```sh {id=restart kind=remediate}"),
+        );
+        return Vec::new();
+    };
+    parse_fence_attrs(&after[..close], inner_pos, report)
+}
+
+/// Drops blank lines at both ends, keeping the first line's indentation.
+pub fn trim_blank_lines(text: &str) -> &str {
+    let text = text.trim_end();
+    let start = text
+        .char_indices()
+        .take_while(|(_, c)| c.is_whitespace())
+        .filter(|(_, c)| *c == '\n')
+        .last()
+        .map_or(0, |(i, _)| i + 1);
+    &text[start..]
+}

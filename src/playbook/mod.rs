@@ -1,0 +1,238 @@
+//! Playbooks: one model from Markdown or YAML, with positions, and their validation.
+
+pub mod attrs;
+mod checks;
+pub mod describe;
+pub mod diagnostic;
+mod fields;
+mod front_matter;
+pub mod markdown;
+pub mod model;
+pub mod placeholders;
+pub mod render;
+pub mod source;
+mod urls;
+pub mod validate;
+mod yaml_form;
+pub mod yaml_tree;
+
+use diagnostic::Diagnostic;
+pub use model::Playbook;
+use model::{Block, Pos, Step};
+use std::path::Path;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Form {
+    Markdown,
+    Yaml,
+}
+
+impl Form {
+    pub fn of(path: &Path) -> Form {
+        match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            Some("yaml" | "yml") => Form::Yaml,
+            _ => Form::Markdown,
+        }
+    }
+}
+
+/// The outcome of reading one playbook: the model when it has no errors,
+/// and every diagnostic found (warnings too) in file order.
+#[derive(Debug)]
+pub struct Parsed {
+    pub playbook: Option<Playbook>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Parsed {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    fn failed(diagnostic: Diagnostic) -> Parsed {
+        Parsed {
+            playbook: None,
+            diagnostics: vec![diagnostic],
+        }
+    }
+}
+
+/// Parses a playbook's bytes. `fallback_title` names it when it has no title.
+pub fn parse(bytes: &[u8], form: Form, fallback_title: &str) -> Parsed {
+    let text = match source::decode(bytes) {
+        Ok(text) => text,
+        Err(diagnostic) => return Parsed::failed(diagnostic),
+    };
+    let mut report = fields::Report::default();
+    let playbook = match form {
+        Form::Markdown => parse_markdown(text, fallback_title, &mut report),
+        Form::Yaml => parse_yaml(text, fallback_title, &mut report),
+    };
+    let mut diagnostics = report.diagnostics;
+    if let Some(playbook) = &playbook {
+        diagnostics.extend(validate::validate(playbook));
+    }
+    diagnostics.sort_by_key(|d| (d.line, d.col));
+    let has_errors = diagnostics.iter().any(Diagnostic::is_error);
+    Parsed {
+        playbook: playbook.filter(|_| !has_errors),
+        diagnostics,
+    }
+}
+
+/// Reads and parses a file; an unreadable file is an error diagnostic too.
+pub fn load(path: &Path) -> Parsed {
+    let fallback = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("playbook");
+    match read_limited(path) {
+        Ok(bytes) => parse(&bytes, Form::of(path), fallback),
+        Err(err) => Parsed::failed(
+            Diagnostic::error(
+                "unreadable",
+                Pos::new(1, 1),
+                format!("cannot read the file: {err}"),
+            )
+            .help("check the path and that you may read it"),
+        ),
+    }
+}
+
+/// Reads at most one byte past the limit, so a huge file is refused without loading it.
+pub fn read_limited(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(source::MAX_FILE_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+fn parse_markdown(
+    text: &str,
+    fallback_title: &str,
+    report: &mut fields::Report,
+) -> Option<Playbook> {
+    let split = match source::split_front_matter(text) {
+        Ok(split) => split,
+        Err(diagnostic) => {
+            report.push(diagnostic);
+            return None;
+        }
+    };
+    let index = source::LineIndex::new(text);
+    let yaml = match split.front_matter {
+        Some((yaml, offset)) => match yaml_tree::parse(yaml, index.pos(offset).line) {
+            Ok(node) => Some(node),
+            Err(diagnostic) => {
+                report.push(diagnostic);
+                return None;
+            }
+        },
+        None => None,
+    };
+    let header = yaml
+        .as_ref()
+        .map(|node| front_matter::read_header(node, report))
+        .unwrap_or_default();
+    if let Some(steps) = header.steps {
+        report.push(
+            Diagnostic::error(
+                "steps-in-front-matter",
+                steps.pos,
+                "`steps` belongs to the YAML form",
+            )
+            .help("in Markdown, each `## Heading` section is a step; move the steps into the body"),
+        );
+    }
+    let body = markdown::parse_body(split.body, split.body_offset, &index, report);
+    let title = header
+        .title
+        .clone()
+        .or(body.h1.clone())
+        .unwrap_or_else(|| fallback_title.to_string());
+    let mut steps = body.steps;
+    name_untitled_steps(&mut steps, &title);
+    Some(assemble(header, title, body.summary, steps))
+}
+
+fn parse_yaml(text: &str, fallback_title: &str, report: &mut fields::Report) -> Option<Playbook> {
+    let node = match yaml_tree::parse(text, 1) {
+        Ok(node) => node,
+        Err(diagnostic) => {
+            report.push(diagnostic);
+            return None;
+        }
+    };
+    let header = front_matter::read_header(&node, report);
+    let steps = match header.steps {
+        Some(steps) => yaml_form::read_steps(steps, report),
+        None => {
+            report.push(
+                Diagnostic::error(
+                    "no-steps",
+                    node.pos,
+                    "a YAML playbook needs a `steps:` list",
+                )
+                .help("add `steps: [{title: ..., body: ..., commands: [{id: ..., run: ...}]}]`"),
+            );
+            return None;
+        }
+    };
+    let title = header
+        .title
+        .clone()
+        .unwrap_or_else(|| fallback_title.to_string());
+    let summary = header.summary.clone();
+    Some(assemble(header, title, summary, steps))
+}
+
+/// A file without `##` sections is one step named after the playbook;
+/// commands before the first section form an "Overview" step.
+fn name_untitled_steps(steps: &mut [Step], title: &str) {
+    let only_one = steps.len() == 1;
+    for step in steps.iter_mut().filter(|s| s.title.is_empty()) {
+        step.title = if only_one {
+            title.to_string()
+        } else {
+            "Overview".to_string()
+        };
+    }
+}
+
+fn assemble(
+    header: front_matter::Header,
+    title: String,
+    summary: Option<String>,
+    steps: Vec<Step>,
+) -> Playbook {
+    Playbook {
+        title,
+        summary: summary.or(header.summary),
+        service: header.service,
+        owners: header.owners,
+        escalation: header.escalation,
+        hosts: header.hosts,
+        variables: header.variables,
+        checks: header.checks,
+        prometheus: header.prometheus,
+        alertmanager: header.alertmanager,
+        steps,
+    }
+}
+
+impl Step {
+    /// The step's prose without its commands, for previews and search.
+    pub fn prose(&self) -> impl Iterator<Item = &str> {
+        self.content.iter().filter_map(|block| match block {
+            Block::Text(text) => Some(text.as_str()),
+            Block::Command(_) => None,
+        })
+    }
+}

@@ -1,0 +1,29 @@
+//! The bottom line: playbook, mode, clocks and key hints.
+
+use super::theme::Theme;
+use crate::app::State;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
+    let elapsed = state.elapsed_secs;
+    let elapsed = format!(
+        "{:02}:{:02}:{:02}",
+        elapsed / 3600,
+        elapsed / 60 % 60,
+        elapsed % 60
+    );
+    let line = Line::from(vec![
+        Span::styled(format!(" {} ", state.mode.label()), theme.status_bar),
+        Span::raw(format!(" {} ", state.playbook.title)),
+        Span::styled(format!("· {} ", state.source_name), theme.muted),
+        Span::raw(format!("· {elapsed} · {} UTC ", state.utc_clock)),
+        Span::styled(
+            "· j/k move  tab pane  space done  s skip  ? help  q quit",
+            theme.muted,
+        ),
+    ]);
+    frame.render_widget(Paragraph::new(line), area);
+}
