@@ -43,6 +43,7 @@ impl<'a> Fields<'a> {
             return None;
         };
         let mut entries = Vec::new();
+        let mut ignored: Vec<(String, Pos)> = Vec::new();
         for (key, value) in map {
             let Some(name) = key.value.as_scalar_text() else {
                 report.push(type_error(
@@ -53,10 +54,18 @@ impl<'a> Fields<'a> {
                 continue;
             };
             if !allowed.contains(&name.as_str()) {
-                report.push(unknown_key(&name, key.pos, section, allowed, strictness));
+                let typo = suggest(&name, allowed).is_some();
+                if strictness == Strictness::Lenient && !typo {
+                    ignored.push((name, key.pos));
+                } else {
+                    report.push(unknown_key(&name, key.pos, section, allowed, strictness));
+                }
                 continue;
             }
             entries.push((name, key, value));
+        }
+        if let Some((_, pos)) = ignored.first() {
+            report.push(ignored_keys(&ignored, *pos, allowed));
         }
         Some(Fields { entries })
     }
@@ -85,6 +94,29 @@ impl<'a> Fields<'a> {
     }
 }
 
+/// Keys of other tools (`weight`, `aliases`) in a plain runbook: one warning for all.
+fn ignored_keys(keys: &[(String, Pos)], pos: Pos, allowed: &[&str]) -> Diagnostic {
+    let names: Vec<String> = keys.iter().map(|(k, _)| format!("`{k}`")).collect();
+    let (noun, verb) = if keys.len() == 1 {
+        ("key", "is")
+    } else {
+        ("keys", "are")
+    };
+    Diagnostic::warning(
+        "unknown-front-matter-key",
+        pos,
+        format!(
+            "front-matter {noun} {} {verb} not used by opsdeck and ignored",
+            names.join(", ")
+        ),
+    )
+    .span(keys[0].0.chars().count())
+    .help(format!(
+        "keep them if another tool reads them; opsdeck reads: {}",
+        allowed.join(", ")
+    ))
+}
+
 fn unknown_key(
     name: &str,
     pos: Pos,
@@ -111,9 +143,7 @@ fn unknown_key(
             format!("front-matter key `{name}` is not used by opsdeck and is ignored"),
         )
         .span(name.chars().count())
-        .help(format!(
-            "keep it if another tool reads it; opsdeck reads: {known}"
-        )),
+        .help(hint),
     }
 }
 
