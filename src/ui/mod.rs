@@ -13,6 +13,11 @@ use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 pub use theme::Theme;
 
+/// Every key binding with what it does, as the help overlay lists them.
+pub fn help_bindings() -> &'static [(&'static str, &'static str)] {
+    help::BINDINGS
+}
+
 /// Below this the panes cannot show a command line; say so instead.
 pub const MIN_WIDTH: u16 = 60;
 pub const MIN_HEIGHT: u16 = 12;

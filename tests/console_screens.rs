@@ -1,0 +1,64 @@
+//! Whole screens drawn on ratatui's TestBackend, pinned by snapshots.
+
+use opsdeck::app::{Event, Key, KeyCode, Mode, State, update};
+use opsdeck::ui::{Theme, draw};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use std::path::Path;
+
+fn state(path: &str) -> State {
+    let playbook = opsdeck::playbook::load(Path::new(path)).playbook.unwrap();
+    let mut state = State::new(playbook, path.into(), Mode::Live);
+    update(&mut state, Event::Tick { utc: "03:00:00".into(), elapsed_secs: 754 });
+    state
+}
+
+fn screen(state: &State, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|frame| draw(frame, state, &Theme::dark())).unwrap();
+    let buffer = terminal.backend().buffer();
+    let mut out = String::new();
+    for y in 0..height {
+        for x in 0..width {
+            out.push_str(buffer[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn site_down_at_120x40() {
+    let screen = screen(&state("playbooks/site-down.md"), 120, 40);
+    assert!(screen.contains("Was there a recent deploy?"));
+    assert!(screen.contains("LIVE"));
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn site_down_at_80x24_with_a_remediation_selected() {
+    let mut state = state("playbooks/site-down.md");
+    update(&mut state, Event::Key(Key::plain(KeyCode::Tab)));
+    update(&mut state, Event::Key(Key::char('j')));
+    let screen = screen(&state, 80, 24);
+    assert!(screen.contains("REMEDIATE"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn help_overlay_lists_the_bindings() {
+    let mut state = state("playbooks/site-down.md");
+    update(&mut state, Event::Key(Key::char('?')));
+    let screen = screen(&state, 100, 30);
+    for (keys, _) in opsdeck::ui::help_bindings() {
+        assert!(screen.contains(keys), "help misses {keys}");
+    }
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn too_small_a_terminal_says_so() {
+    let screen = screen(&state("playbooks/site-down.md"), 40, 10);
+    assert!(screen.contains("Terminal too small"));
+    insta::assert_snapshot!(screen);
+}

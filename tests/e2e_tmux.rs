@@ -1,0 +1,124 @@
+//! The real binary in a real terminal (tmux): open, move, help, quit, and the
+//! terminal is restored afterwards, also when the console is killed by a signal.
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// A private tmux server running one command in a 120×40 pane.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    /// Starts `script` in tmux, or returns None (loudly) when tmux is missing.
+    fn start(name: &str, script: &str) -> Option<Tmux> {
+        if Command::new("tmux").arg("-V").output().is_err() {
+            let required = std::env::var("OPSDECK_REQUIRE_E2E").is_ok_and(|v| v == "1");
+            assert!(!required, "tmux is not installed but OPSDECK_REQUIRE_E2E=1");
+            eprintln!("\n*** SKIPPED {name}: tmux is not installed (apt-get install tmux) ***\n");
+            return None;
+        }
+        let tmux = Tmux { socket: format!("opsdeck-{name}-{}", std::process::id()) };
+        let status = tmux
+            .cmd(&["new-session", "-d", "-s", "app", "-x", "120", "-y", "40", script])
+            .status()
+            .expect("run tmux");
+        assert!(status.success(), "tmux new-session failed");
+        Some(tmux)
+    }
+
+    fn cmd(&self, args: &[&str]) -> Command {
+        let mut command = Command::new("tmux");
+        command.args(["-L", &self.socket, "-f", "/dev/null"]).args(args);
+        command
+    }
+
+    fn screen(&self) -> String {
+        let output = self.cmd(&["capture-pane", "-p", "-t", "app"]).output().expect("capture-pane");
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "app"];
+        args.extend_from_slice(keys);
+        assert!(self.cmd(&args).status().unwrap().success());
+    }
+
+    /// Polls the pane until `text` shows up (bounded), failing with the last screen.
+    fn wait_for(&self, text: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let screen = self.screen();
+            if screen.contains(text) {
+                return screen;
+            }
+            assert!(Instant::now() < deadline, "timed out waiting for {text:?}; screen:\n{screen}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.cmd(&["kill-server"]).status();
+    }
+}
+
+fn binary() -> &'static str {
+    env!("CARGO_BIN_EXE_opsdeck")
+}
+
+/// After the console exits, print its exit code and the terminal modes.
+fn script(pid_file: &PathBuf) -> String {
+    format!(
+        "sh -c 'echo $$ > {pid}; exec {bin} open playbooks/site-down.md'; echo EXIT=$?; stty -a | tr ' ' '\\n' | grep -E '^-?(icanon|echo)$' | tr '\\n' ' '; echo; sleep 30",
+        pid = pid_file.display(),
+        bin = binary()
+    )
+}
+
+fn assert_terminal_restored(screen: &str) {
+    let modes = screen.lines().find(|l| l.contains("icanon")).unwrap_or_default();
+    assert!(modes.split_whitespace().any(|m| m == "icanon"), "canonical mode not restored: {screen}");
+    assert!(modes.split_whitespace().any(|m| m == "echo"), "echo not restored: {screen}");
+}
+
+#[test]
+fn open_move_help_and_quit_restores_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let pid_file = dir.path().join("pid");
+    let Some(tmux) = Tmux::start("quit", &script(&pid_file)) else { return };
+    let screen = tmux.wait_for("Was there a recent deploy?");
+    assert!(screen.contains("Steps 0/6"), "{screen}");
+    assert!(screen.contains("LIVE"), "{screen}");
+
+    tmux.keys(&["j"]);
+    tmux.wait_for("┌ What kind of errors?");
+    tmux.keys(&["Down"]);
+    tmux.wait_for("┌ Is the database overloaded?");
+    tmux.keys(&["?"]);
+    let help = tmux.wait_for("Keys");
+    assert!(help.contains("quit"), "{help}");
+    tmux.keys(&["Escape"]);
+    tmux.keys(&["q"]);
+    let after = tmux.wait_for("icanon");
+    assert!(after.contains("EXIT=0"), "{after}");
+    assert_terminal_restored(&after);
+}
+
+#[test]
+fn sigterm_and_sighup_restore_the_terminal() {
+    for signal in ["TERM", "HUP"] {
+        let dir = tempfile::tempdir().unwrap();
+        let pid_file = dir.path().join("pid");
+        let Some(tmux) = Tmux::start(&format!("sig{signal}"), &script(&pid_file)) else { return };
+        tmux.wait_for("Was there a recent deploy?");
+        let pid = std::fs::read_to_string(&pid_file).unwrap();
+        let status = Command::new("kill").args([&format!("-{signal}"), pid.trim()]).status().unwrap();
+        assert!(status.success());
+        let after = tmux.wait_for("icanon");
+        assert!(!after.contains("EXIT=101"), "SIG{signal} ended in a panic: {after}");
+        assert_terminal_restored(&after);
+    }
+}
