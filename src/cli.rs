@@ -1,6 +1,7 @@
 //! The command line: parse arguments, dispatch, map outcomes to exit codes.
 
 use crate::commands;
+use crate::incident::commands as log;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -28,12 +29,63 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Run one command without the console, confirmed and logged like in it.
+    Exec {
+        playbook: PathBuf,
+        command_id: String,
+        /// Fill a placeholder: `--var unit=shop-web` (repeatable).
+        #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
+        vars: Vec<(String, String)>,
+        /// Confirm a remediation without the typed prompt.
+        #[arg(long)]
+        yes: bool,
+        /// Print what would run where, and run nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Refuse remediations.
+        #[arg(long)]
+        read_only: bool,
+    },
+    /// Read incident logs.
+    Log {
+        #[command(subcommand)]
+        command: LogCommand,
+    },
     /// Print the parsed playbook model.
     Show {
         playbook: PathBuf,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum LogCommand {
+    /// Every incident: id, state, events, start, title.
+    List,
+    /// One incident's timeline.
+    Show { id: String },
+    /// Check the hash chain and say where it breaks.
+    Verify { id: String },
+    /// A postmortem skeleton (md) or the events (json).
+    Export {
+        id: String,
+        #[arg(long, value_enum, default_value_t = ExportFormat::Md)]
+        format: ExportFormat,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Md,
+    Json,
+}
+
+fn parse_var(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((name, value)) if !name.is_empty() => Ok((name.to_string(), value.to_string())),
+        _ => Err(format!("`{text}` is not NAME=VALUE")),
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -49,6 +101,28 @@ pub fn main() -> ExitCode {
         Some(Command::Open { playbook }) => commands::open(&playbook),
         Some(Command::Check { paths, format }) => commands::check(&paths, format),
         Some(Command::Show { playbook, format }) => commands::show(&playbook, format),
+        Some(Command::Exec {
+            playbook,
+            command_id,
+            vars,
+            yes,
+            dry_run,
+            read_only,
+        }) => {
+            let options = crate::exec::headless::ExecOptions {
+                vars: vars.into_iter().collect(),
+                yes,
+                dry_run,
+                read_only,
+            };
+            commands::exec(&playbook, &command_id, &options)
+        }
+        Some(Command::Log { command }) => match command {
+            LogCommand::List => log::list(),
+            LogCommand::Show { id } => log::show(&id),
+            LogCommand::Verify { id } => log::verify(&id),
+            LogCommand::Export { id, format } => log::export(&id, format == ExportFormat::Json),
+        },
     };
     ExitCode::from(code)
 }

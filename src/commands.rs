@@ -167,3 +167,11 @@ pub fn list_library() -> u8 {
     }
     EXIT_OK
 }
+
+/// `opsdeck exec PLAYBOOK COMMAND_ID`
+pub fn exec(path: &Path, command_id: &str, options: &crate::exec::headless::ExecOptions) -> u8 {
+    let Some(playbook) = load_or_report(path) else {
+        return EXIT_ERRORS;
+    };
+    crate::exec::headless::exec(path, &playbook, command_id, options)
+}

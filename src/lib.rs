@@ -4,6 +4,8 @@
 pub mod app;
 pub mod cli;
 pub mod commands;
+pub mod exec;
+pub mod incident;
 pub mod library;
 pub mod playbook;
 pub mod runtime;

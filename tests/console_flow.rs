@@ -4,12 +4,16 @@ use opsdeck::app::{Effect, Event, Focus, Key, KeyCode, Mode, State, StepStatus, 
 use std::path::Path;
 
 fn site_down() -> State {
-    let playbook = opsdeck::playbook::load(Path::new("playbooks/site-down.md")).playbook.unwrap();
+    let playbook = opsdeck::playbook::load(Path::new("playbooks/site-down.md"))
+        .playbook
+        .unwrap();
     State::new(playbook, "playbooks/site-down.md".into(), Mode::Live)
 }
 
 fn press(state: &mut State, keys: &[Key]) -> Vec<Effect> {
-    keys.iter().flat_map(|key| update(state, Event::Key(*key))).collect()
+    keys.iter()
+        .flat_map(|key| update(state, Event::Key(*key)))
+        .collect()
 }
 
 #[test]
@@ -17,10 +21,21 @@ fn j_k_and_arrows_move_between_steps_within_bounds() {
     let mut state = site_down();
     press(&mut state, &[Key::char('j'), Key::plain(KeyCode::Down)]);
     assert_eq!(state.selected_step, 2);
-    press(&mut state, &[Key::char('k'), Key::plain(KeyCode::Up), Key::plain(KeyCode::Up)]);
+    press(
+        &mut state,
+        &[
+            Key::char('k'),
+            Key::plain(KeyCode::Up),
+            Key::plain(KeyCode::Up),
+        ],
+    );
     assert_eq!(state.selected_step, 0, "never above the first step");
     press(&mut state, &[Key::char('G'), Key::char('j')]);
-    assert_eq!(state.selected_step, state.step_count() - 1, "never past the last step");
+    assert_eq!(
+        state.selected_step,
+        state.step_count() - 1,
+        "never past the last step"
+    );
 }
 
 #[test]
@@ -33,7 +48,11 @@ fn space_marks_done_and_moves_on_and_s_skips() {
     assert_eq!(state.step_status[1], StepStatus::Skipped);
     assert_eq!(state.done_count(), 2);
     press(&mut state, &[Key::char('k'), Key::char('s')]);
-    assert_eq!(state.step_status[1], StepStatus::Pending, "s again undoes the skip");
+    assert_eq!(
+        state.step_status[1],
+        StepStatus::Pending,
+        "s again undoes the skip"
+    );
 }
 
 #[test]
@@ -61,14 +80,26 @@ fn help_opens_with_question_mark_and_any_key_closes_it() {
 
 #[test]
 fn q_and_ctrl_c_quit() {
-    assert_eq!(press(&mut site_down(), &[Key::char('q')]), vec![Effect::Quit]);
-    assert_eq!(press(&mut site_down(), &[Key::ctrl('c')]), vec![Effect::Quit]);
+    assert_eq!(
+        press(&mut site_down(), &[Key::char('q')]),
+        vec![Effect::Quit]
+    );
+    assert_eq!(
+        press(&mut site_down(), &[Key::ctrl('c')]),
+        vec![Effect::Quit]
+    );
 }
 
 #[test]
 fn the_clock_tick_updates_the_status_fields() {
     let mut state = site_down();
-    update(&mut state, Event::Tick { utc: "03:04:05".into(), elapsed_secs: 65 });
+    update(
+        &mut state,
+        Event::Tick {
+            utc: "03:04:05".into(),
+            elapsed_secs: 65,
+        },
+    );
     assert_eq!(state.utc_clock, "03:04:05");
     assert_eq!(state.elapsed_secs, 65);
 }

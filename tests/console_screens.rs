@@ -9,13 +9,21 @@ use std::path::Path;
 fn state(path: &str) -> State {
     let playbook = opsdeck::playbook::load(Path::new(path)).playbook.unwrap();
     let mut state = State::new(playbook, path.into(), Mode::Live);
-    update(&mut state, Event::Tick { utc: "03:00:00".into(), elapsed_secs: 754 });
+    update(
+        &mut state,
+        Event::Tick {
+            utc: "03:00:00".into(),
+            elapsed_secs: 754,
+        },
+    );
     state
 }
 
 fn screen(state: &State, width: u16, height: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|frame| draw(frame, state, &Theme::dark())).unwrap();
+    terminal
+        .draw(|frame| draw(frame, state, &Theme::dark()))
+        .unwrap();
     let buffer = terminal.backend().buffer();
     let mut out = String::new();
     for y in 0..height {

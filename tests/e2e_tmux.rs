@@ -1,7 +1,7 @@
 //! The real binary in a real terminal (tmux): open, move, help, quit, and the
 //! terminal is restored afterwards, also when the console is killed by a signal.
 
-use std::path::PathBuf;
+use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -19,9 +19,21 @@ impl Tmux {
             eprintln!("\n*** SKIPPED {name}: tmux is not installed (apt-get install tmux) ***\n");
             return None;
         }
-        let tmux = Tmux { socket: format!("opsdeck-{name}-{}", std::process::id()) };
+        let tmux = Tmux {
+            socket: format!("opsdeck-{name}-{}", std::process::id()),
+        };
         let status = tmux
-            .cmd(&["new-session", "-d", "-s", "app", "-x", "120", "-y", "40", script])
+            .cmd(&[
+                "new-session",
+                "-d",
+                "-s",
+                "app",
+                "-x",
+                "120",
+                "-y",
+                "40",
+                script,
+            ])
             .status()
             .expect("run tmux");
         assert!(status.success(), "tmux new-session failed");
@@ -30,12 +42,17 @@ impl Tmux {
 
     fn cmd(&self, args: &[&str]) -> Command {
         let mut command = Command::new("tmux");
-        command.args(["-L", &self.socket, "-f", "/dev/null"]).args(args);
+        command
+            .args(["-L", &self.socket, "-f", "/dev/null"])
+            .args(args);
         command
     }
 
     fn screen(&self) -> String {
-        let output = self.cmd(&["capture-pane", "-p", "-t", "app"]).output().expect("capture-pane");
+        let output = self
+            .cmd(&["capture-pane", "-p", "-t", "app"])
+            .output()
+            .expect("capture-pane");
         String::from_utf8_lossy(&output.stdout).into_owned()
     }
 
@@ -53,7 +70,10 @@ impl Tmux {
             if screen.contains(text) {
                 return screen;
             }
-            assert!(Instant::now() < deadline, "timed out waiting for {text:?}; screen:\n{screen}");
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {text:?}; screen:\n{screen}"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -70,7 +90,7 @@ fn binary() -> &'static str {
 }
 
 /// After the console exits, print its exit code and the terminal modes.
-fn script(pid_file: &PathBuf) -> String {
+fn script(pid_file: &Path) -> String {
     format!(
         "sh -c 'echo $$ > {pid}; exec {bin} open playbooks/site-down.md'; echo EXIT=$?; stty -a | tr ' ' '\\n' | grep -E '^-?(icanon|echo)$' | tr '\\n' ' '; echo; sleep 30",
         pid = pid_file.display(),
@@ -79,16 +99,27 @@ fn script(pid_file: &PathBuf) -> String {
 }
 
 fn assert_terminal_restored(screen: &str) {
-    let modes = screen.lines().find(|l| l.contains("icanon")).unwrap_or_default();
-    assert!(modes.split_whitespace().any(|m| m == "icanon"), "canonical mode not restored: {screen}");
-    assert!(modes.split_whitespace().any(|m| m == "echo"), "echo not restored: {screen}");
+    let modes = screen
+        .lines()
+        .find(|l| l.contains("icanon"))
+        .unwrap_or_default();
+    assert!(
+        modes.split_whitespace().any(|m| m == "icanon"),
+        "canonical mode not restored: {screen}"
+    );
+    assert!(
+        modes.split_whitespace().any(|m| m == "echo"),
+        "echo not restored: {screen}"
+    );
 }
 
 #[test]
 fn open_move_help_and_quit_restores_the_terminal() {
     let dir = tempfile::tempdir().unwrap();
     let pid_file = dir.path().join("pid");
-    let Some(tmux) = Tmux::start("quit", &script(&pid_file)) else { return };
+    let Some(tmux) = Tmux::start("quit", &script(&pid_file)) else {
+        return;
+    };
     let screen = tmux.wait_for("Was there a recent deploy?");
     assert!(screen.contains("Steps 0/6"), "{screen}");
     assert!(screen.contains("LIVE"), "{screen}");
@@ -112,13 +143,21 @@ fn sigterm_and_sighup_restore_the_terminal() {
     for signal in ["TERM", "HUP"] {
         let dir = tempfile::tempdir().unwrap();
         let pid_file = dir.path().join("pid");
-        let Some(tmux) = Tmux::start(&format!("sig{signal}"), &script(&pid_file)) else { return };
+        let Some(tmux) = Tmux::start(&format!("sig{signal}"), &script(&pid_file)) else {
+            return;
+        };
         tmux.wait_for("Was there a recent deploy?");
         let pid = std::fs::read_to_string(&pid_file).unwrap();
-        let status = Command::new("kill").args([&format!("-{signal}"), pid.trim()]).status().unwrap();
+        let status = Command::new("kill")
+            .args([&format!("-{signal}"), pid.trim()])
+            .status()
+            .unwrap();
         assert!(status.success());
         let after = tmux.wait_for("icanon");
-        assert!(!after.contains("EXIT=101"), "SIG{signal} ended in a panic: {after}");
+        assert!(
+            !after.contains("EXIT=101"),
+            "SIG{signal} ended in a panic: {after}"
+        );
         assert_terminal_restored(&after);
     }
 }

@@ -43,7 +43,11 @@ fn every_bundled_playbook_matches_its_snapshot() {
     files.sort();
     assert!(files.len() >= 5, "bundled playbooks: {files:?}");
     for file in files {
-        let name = file.file_name().unwrap().to_string_lossy().replace('.', "_");
+        let name = file
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .replace('.', "_");
         let playbook = load_ok(file.to_str().unwrap());
         insta::assert_json_snapshot!(name, playbook);
     }

@@ -1,0 +1,148 @@
+//! The local runner: `sh -c` in its own process group, output streamed line by
+//! line, a timeout and cancel that reach every grandchild.
+
+use super::{Finished, Line, Runner, Stream};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncRead, AsyncReadExt};
+use tokio::process::Command;
+use tokio::sync::{mpsc, watch};
+
+/// A line longer than this is cut into pieces, so one endless line cannot grow memory.
+pub const MAX_LINE: usize = 64 * 1024;
+/// Between SIGINT/SIGTERM and SIGKILL, time for the command to clean up.
+pub const KILL_GRACE: Duration = Duration::from_secs(2);
+
+pub struct LocalRunner;
+
+impl Runner for LocalRunner {
+    async fn run(
+        &self,
+        script: &str,
+        timeout: Duration,
+        lines: mpsc::Sender<Line>,
+        mut cancel: watch::Receiver<bool>,
+    ) -> std::io::Result<Finished> {
+        let started = Instant::now();
+        let mut child = Command::new("sh")
+            .arg("-c")
+            .arg(script)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .process_group(0)
+            .kill_on_drop(true)
+            .spawn()?;
+        let group = child.id().map(|pid| pid as i32);
+        let stdout = child
+            .stdout
+            .take()
+            .map(|out| tokio::spawn(pump(out, Stream::Stdout, lines.clone())));
+        let stderr = child
+            .stderr
+            .take()
+            .map(|err| tokio::spawn(pump(err, Stream::Stderr, lines)));
+
+        let mut ended_by = None;
+        let status = tokio::select! {
+            status = child.wait() => status?,
+            _ = tokio::time::sleep(timeout) => {
+                ended_by = Some(End::Timeout);
+                stop_group(group, libc::SIGTERM, &mut child).await?
+            }
+            _ = cancelled(&mut cancel) => {
+                ended_by = Some(End::Cancel);
+                stop_group(group, libc::SIGINT, &mut child).await?
+            }
+        };
+        // The shell is gone; make sure nothing it started lingers holding the pipes.
+        signal_group(group, libc::SIGKILL);
+        for pump in [stdout, stderr].into_iter().flatten() {
+            let _ = pump.await;
+        }
+        use std::os::unix::process::ExitStatusExt;
+        Ok(Finished {
+            exit_code: status.code(),
+            signal: status.signal(),
+            duration: started.elapsed(),
+            timed_out: ended_by == Some(End::Timeout),
+            cancelled: ended_by == Some(End::Cancel),
+        })
+    }
+}
+
+#[derive(PartialEq, Eq, Clone, Copy)]
+enum End {
+    Timeout,
+    Cancel,
+}
+
+async fn cancelled(cancel: &mut watch::Receiver<bool>) {
+    while !*cancel.borrow() {
+        if cancel.changed().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    }
+}
+
+/// Asks the whole group to stop, then kills it after the grace period.
+async fn stop_group(
+    group: Option<i32>,
+    signal: i32,
+    child: &mut tokio::process::Child,
+) -> std::io::Result<std::process::ExitStatus> {
+    signal_group(group, signal);
+    match tokio::time::timeout(KILL_GRACE, child.wait()).await {
+        Ok(status) => status,
+        Err(_) => {
+            signal_group(group, libc::SIGKILL);
+            child.wait().await
+        }
+    }
+}
+
+fn signal_group(group: Option<i32>, signal: i32) {
+    if let Some(pgid) = group.filter(|p| *p > 0) {
+        // SAFETY: kill(2) with a negative pid signals the process group we created; no memory is touched.
+        unsafe {
+            libc::kill(-pgid, signal);
+        }
+    }
+}
+
+/// Reads a pipe in chunks and sends whole lines; waits when the reader is behind.
+async fn pump(mut pipe: impl AsyncRead + Unpin, stream: Stream, lines: mpsc::Sender<Line>) {
+    let mut pending: Vec<u8> = Vec::new();
+    let mut chunk = vec![0u8; 64 * 1024];
+    loop {
+        let n = match pipe.read(&mut chunk).await {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        pending.extend_from_slice(&chunk[..n]);
+        let mut start = 0;
+        while let Some(newline) = pending[start..].iter().position(|b| *b == b'\n') {
+            let end = start + newline;
+            if send(&lines, stream, &pending[start..end]).await.is_err() {
+                return;
+            }
+            start = end + 1;
+        }
+        pending.drain(..start);
+        while pending.len() >= MAX_LINE {
+            let rest = pending.split_off(MAX_LINE);
+            if send(&lines, stream, &pending).await.is_err() {
+                return;
+            }
+            pending = rest;
+        }
+    }
+    if !pending.is_empty() {
+        let _ = send(&lines, stream, &pending).await;
+    }
+}
+
+async fn send(lines: &mpsc::Sender<Line>, stream: Stream, bytes: &[u8]) -> Result<(), ()> {
+    let text = String::from_utf8_lossy(bytes.strip_suffix(b"\r").unwrap_or(bytes)).into_owned();
+    lines.send(Line { stream, text }).await.map_err(|_| ())
+}

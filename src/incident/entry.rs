@@ -1,0 +1,162 @@
+//! What can happen during an incident, one variant per event `kind`.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Entry {
+    Opened {
+        title: String,
+        playbook: String,
+        /// sha256 of the playbook file, so the postmortem knows which version was followed.
+        playbook_sha256: String,
+        version: String,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        drill: bool,
+    },
+    PlaybookLoaded {
+        playbook: String,
+        playbook_sha256: String,
+    },
+    StepDone {
+        step: String,
+    },
+    StepSkipped {
+        step: String,
+    },
+    StepReopened {
+        step: String,
+    },
+    CommandConfirmed {
+        command: String,
+        resolved: String,
+        hosts: Vec<String>,
+    },
+    CommandStarted {
+        command: String,
+        host: String,
+    },
+    CommandFinished {
+        command: String,
+        host: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        exit_code: Option<i32>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        signal: Option<i32>,
+        duration_ms: u64,
+        output_file: String,
+        last_lines: Vec<String>,
+    },
+    CommandRefused {
+        command: String,
+        reason: String,
+    },
+    HealthChanged {
+        check: String,
+        from: String,
+        to: String,
+        reason: String,
+    },
+    Note {
+        text: String,
+    },
+    Escalated {
+        contact: String,
+    },
+    VerifyResult {
+        command: String,
+        check: String,
+        recovered: bool,
+    },
+    Closed {
+        summary: String,
+    },
+}
+
+impl Entry {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Entry::Opened { .. } => "opened",
+            Entry::PlaybookLoaded { .. } => "playbook_loaded",
+            Entry::StepDone { .. } => "step_done",
+            Entry::StepSkipped { .. } => "step_skipped",
+            Entry::StepReopened { .. } => "step_reopened",
+            Entry::CommandConfirmed { .. } => "command_confirmed",
+            Entry::CommandStarted { .. } => "command_started",
+            Entry::CommandFinished { .. } => "command_finished",
+            Entry::CommandRefused { .. } => "command_refused",
+            Entry::HealthChanged { .. } => "health_changed",
+            Entry::Note { .. } => "note",
+            Entry::Escalated { .. } => "escalated",
+            Entry::VerifyResult { .. } => "verify_result",
+            Entry::Closed { .. } => "closed",
+        }
+    }
+
+    /// One line for timelines: `command finished: disk-usage on web1 (exit 0, 1.2s)`.
+    pub fn summary(&self) -> String {
+        match self {
+            Entry::Opened {
+                title,
+                playbook,
+                drill,
+                ..
+            } => {
+                format!(
+                    "incident opened: {title} ({playbook}){}",
+                    if *drill { " [DRILL]" } else { "" }
+                )
+            }
+            Entry::PlaybookLoaded { playbook, .. } => format!("playbook reloaded: {playbook}"),
+            Entry::StepDone { step } => format!("step done: {step}"),
+            Entry::StepSkipped { step } => format!("step skipped: {step}"),
+            Entry::StepReopened { step } => format!("step reopened: {step}"),
+            Entry::CommandConfirmed { command, hosts, .. } => {
+                format!("confirmed `{command}` on {}", hosts.join(", "))
+            }
+            Entry::CommandStarted { command, host } => format!("started `{command}` on {host}"),
+            Entry::CommandFinished {
+                command,
+                host,
+                exit_code,
+                signal,
+                duration_ms,
+                ..
+            } => {
+                let outcome = match (exit_code, signal) {
+                    (Some(code), _) => format!("exit {code}"),
+                    (None, Some(sig)) => format!("killed by signal {sig}"),
+                    (None, None) => "no exit status".into(),
+                };
+                format!(
+                    "finished `{command}` on {host}: {outcome} in {:.1}s",
+                    *duration_ms as f64 / 1000.0
+                )
+            }
+            Entry::CommandRefused { command, reason } => format!("refused `{command}`: {reason}"),
+            Entry::HealthChanged {
+                check,
+                from,
+                to,
+                reason,
+            } => format!("health {check}: {from} → {to} ({reason})"),
+            Entry::Note { text } => format!("note: {}", text.lines().next().unwrap_or("")),
+            Entry::Escalated { contact } => format!("escalated to {contact}"),
+            Entry::VerifyResult {
+                command,
+                check,
+                recovered,
+            } => {
+                format!(
+                    "verify `{command}` with {check}: {}",
+                    if *recovered {
+                        "recovered"
+                    } else {
+                        "NOT recovered"
+                    }
+                )
+            }
+            Entry::Closed { summary } => format!("incident closed: {summary}"),
+        }
+    }
+}

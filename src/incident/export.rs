@@ -1,0 +1,136 @@
+//! `opsdeck log export`: the timeline as a postmortem skeleton (Markdown) or JSON.
+
+use super::entry::Entry;
+use super::list::Summary;
+use super::replay::Replay;
+use std::fmt::Write;
+use std::path::Path;
+
+pub fn markdown(summary: &Summary, replay: &Replay) -> String {
+    let mut out = String::new();
+    let drill = if summary.drill { " (drill)" } else { "" };
+    let _ = writeln!(out, "# Postmortem: {}{drill}\n", summary.title);
+    let _ = writeln!(out, "- Incident: `{}`", summary.id);
+    let _ = writeln!(out, "- Playbook: `{}`", summary.playbook);
+    let _ = writeln!(out, "- Started: {}", summary.started);
+    if let Some(last) = replay.records.last() {
+        let _ = writeln!(out, "- Last event: {}", last.ts);
+    }
+    let responders: std::collections::BTreeSet<&str> =
+        replay.records.iter().map(|r| r.actor.as_str()).collect();
+    let _ = writeln!(
+        out,
+        "- Responders: {}",
+        responders.into_iter().collect::<Vec<_>>().join(", ")
+    );
+    let _ = writeln!(out, "\n## Summary\n\n_What happened, in two sentences._\n");
+    if let Some(Entry::Closed { summary }) =
+        replay.entries().find(|e| matches!(e, Entry::Closed { .. }))
+    {
+        let _ = writeln!(out, "Closed with: {summary}\n");
+    }
+    let _ = writeln!(out, "## Timeline (UTC)\n");
+    for record in &replay.records {
+        let Some(entry) = &record.entry else { continue };
+        let _ = writeln!(out, "- {} {}", time_of(&record.ts), entry.summary());
+    }
+    commands(&mut out, summary, replay);
+    let health: Vec<String> = replay
+        .entries()
+        .filter(|e| matches!(e, Entry::HealthChanged { .. }))
+        .map(Entry::summary)
+        .collect();
+    if !health.is_empty() {
+        let _ = writeln!(out, "\n## Health changes\n");
+        for h in &health {
+            let _ = writeln!(out, "- {h}");
+        }
+    }
+    let notes: Vec<&str> = replay
+        .entries()
+        .filter_map(|e| match e {
+            Entry::Note { text } => Some(text.as_str()),
+            _ => None,
+        })
+        .collect();
+    if !notes.is_empty() {
+        let _ = writeln!(out, "\n## Notes\n");
+        for n in &notes {
+            let _ = writeln!(out, "> {}\n", n.replace('\n', "\n> "));
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\n## Follow-ups\n\n- [ ] _Root cause:_\n- [ ] _What would have caught this earlier:_\n- [ ] _Playbook changes:_"
+    );
+    out
+}
+
+fn commands(out: &mut String, summary: &Summary, replay: &Replay) {
+    let finished: Vec<&Entry> = replay
+        .entries()
+        .filter(|e| matches!(e, Entry::CommandFinished { .. }))
+        .collect();
+    if finished.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\n## Commands\n");
+    for entry in finished {
+        let Entry::CommandFinished {
+            command,
+            host,
+            exit_code,
+            signal,
+            output_file,
+            last_lines,
+            ..
+        } = entry
+        else {
+            continue;
+        };
+        let status = exit_code
+            .map(|c| format!("exit {c}"))
+            .or(signal.map(|s| format!("signal {s}")))
+            .unwrap_or_default();
+        let _ = writeln!(out, "### `{command}` on {host}: {status}\n");
+        let _ = writeln!(
+            out,
+            "Full output: `{}`\n",
+            Path::new(&summary.id).join(output_file).display()
+        );
+        if !last_lines.is_empty() {
+            let _ = writeln!(out, "```text\n{}\n```\n", last_lines.join("\n"));
+        }
+    }
+}
+
+/// `2026-11-22T02:14:43.123Z` → `02:14:43`.
+fn time_of(ts: &str) -> &str {
+    ts.get(11..19).unwrap_or(ts)
+}
+
+pub fn json(summary: &Summary, replay: &Replay) -> String {
+    let events: Vec<serde_json::Value> = replay
+        .records
+        .iter()
+        .map(|r| {
+            let mut value = serde_json::to_value(&r.entry).unwrap_or_default();
+            if let Some(map) = value.as_object_mut() {
+                map.insert("seq".into(), r.seq.into());
+                map.insert("ts".into(), r.ts.clone().into());
+                map.insert("actor".into(), r.actor.clone().into());
+            }
+            value
+        })
+        .collect();
+    let doc = serde_json::json!({
+        "id": summary.id,
+        "title": summary.title,
+        "playbook": summary.playbook,
+        "started": summary.started,
+        "closed": summary.closed,
+        "drill": summary.drill,
+        "events": events,
+    });
+    serde_json::to_string_pretty(&doc).unwrap_or_default()
+}

@@ -1,0 +1,30 @@
+//! The incident log: one directory per incident, an append-only, fsync'd,
+//! hash-chained `events.jsonl`, and each command's output beside it.
+
+pub mod actor;
+pub mod commands;
+pub mod entry;
+pub mod export;
+pub mod list;
+pub mod redact;
+pub mod replay;
+pub mod store;
+pub mod store_output;
+
+pub use entry::Entry;
+pub use replay::{Replay, replay};
+pub use store::{IncidentLog, LogError};
+
+use std::path::PathBuf;
+
+/// `OPSDECK_DATA_DIR`, else the platform data dir (`~/.local/share/opsdeck`).
+pub fn data_dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("OPSDECK_DATA_DIR").filter(|d| !d.is_empty()) {
+        return Some(PathBuf::from(dir));
+    }
+    directories::ProjectDirs::from("", "", "opsdeck").map(|dirs| dirs.data_dir().to_path_buf())
+}
+
+pub fn incidents_dir() -> Option<PathBuf> {
+    data_dir().map(|dir| dir.join("incidents"))
+}
