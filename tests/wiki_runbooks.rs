@@ -1,0 +1,167 @@
+//! Runbooks written for wikis (front matter of other tools, `$NAME`
+//! placeholders, Meaning / Impact / Diagnosis / Mitigation headings) load as
+//! they are: no errors, every `bash` fence a command, the title from the
+//! front matter.
+
+use opsdeck::playbook::{self, Playbook};
+use std::path::{Path, PathBuf};
+
+const RUNBOOKS: &str = "tests/fixtures/runbooks";
+
+fn runbooks() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(RUNBOOKS);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|err| panic!("cannot read {}: {err}", dir.display()))
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.is_file())
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "no runbooks in {}", dir.display());
+    files
+}
+
+fn load_without_errors(path: &Path) -> Playbook {
+    let parsed = playbook::load(path);
+    let errors: Vec<_> = parsed.diagnostics.iter().filter(|d| d.is_error()).collect();
+    assert!(errors.is_empty(), "{}: {errors:#?}", path.display());
+    parsed
+        .playbook
+        .unwrap_or_else(|| panic!("{}: no errors but no playbook", path.display()))
+}
+
+/// The languages of the fenced blocks of a Markdown text, in order.
+fn fence_langs(text: &str) -> Vec<String> {
+    let mut langs = Vec::new();
+    let mut open: Option<String> = None;
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        let marker: String = trimmed
+            .chars()
+            .take_while(|c| *c == '`' || *c == '~')
+            .collect();
+        if marker.len() < 3 {
+            continue;
+        }
+        match &open {
+            Some(fence) if marker.starts_with(fence.as_str()) && trimmed.trim() == marker => {
+                open = None;
+            }
+            Some(_) => {}
+            None => {
+                let info = &trimmed[marker.len()..];
+                let lang = info
+                    .split(|c: char| c.is_whitespace() || c == '{')
+                    .next()
+                    .unwrap_or("");
+                langs.push(lang.to_string());
+                open = Some(marker);
+            }
+        }
+    }
+    langs
+}
+
+/// `title:` of the front matter, unquoted.
+fn front_matter_title(text: &str) -> Option<String> {
+    let rest = text.strip_prefix("---\n")?;
+    let front_matter = &rest[..rest.find("\n---")?];
+    front_matter.lines().find_map(|line| {
+        line.strip_prefix("title:")
+            .map(|t| t.trim().trim_matches(['"', '\'']).to_string())
+    })
+}
+
+fn first_h1(text: &str) -> Option<&str> {
+    text.lines()
+        .find_map(|line| line.strip_prefix("# "))
+        .map(str::trim)
+}
+
+#[test]
+fn every_wiki_runbook_loads_without_errors() {
+    for path in runbooks() {
+        let playbook = load_without_errors(&path);
+        assert!(!playbook.steps.is_empty(), "{}: no steps", path.display());
+    }
+}
+
+#[test]
+fn unknown_front_matter_keys_of_other_tools_are_only_warnings() {
+    for path in runbooks() {
+        let parsed = playbook::load(&path);
+        for diagnostic in &parsed.diagnostics {
+            assert!(!diagnostic.is_error(), "{}: {diagnostic:?}", path.display());
+        }
+    }
+}
+
+#[test]
+fn bash_fences_become_commands() {
+    for path in runbooks() {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let bash_fences = fence_langs(&text).iter().filter(|l| *l == "bash").count();
+        assert!(bash_fences > 0, "{}: no bash fences", path.display());
+
+        let playbook = load_without_errors(&path);
+        let commands: Vec<_> = playbook.commands().collect();
+        let bash_commands = commands.iter().filter(|c| c.lang == "bash").count();
+        assert_eq!(
+            bash_commands,
+            bash_fences,
+            "{}: every ```bash fence is a command",
+            path.display()
+        );
+        for command in &commands {
+            assert!(
+                !command.run.trim().is_empty(),
+                "{}: command `{}` has no script",
+                path.display(),
+                command.id
+            );
+            assert_eq!(command.host, "local", "{}", path.display());
+        }
+        let mut ids: Vec<_> = commands.iter().map(|c| c.id.as_str()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(
+            ids.len(),
+            commands.len(),
+            "{}: ids are unique",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn titles_come_from_the_front_matter() {
+    let mut differs_from_h1 = 0;
+    for path in runbooks() {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let title = front_matter_title(&text)
+            .unwrap_or_else(|| panic!("{}: fixture has a front-matter title", path.display()));
+        let playbook = load_without_errors(&path);
+        assert_eq!(playbook.title, title, "{}", path.display());
+        if first_h1(&text).is_some_and(|h1| h1 != title) {
+            differs_from_h1 += 1;
+        }
+    }
+    assert!(
+        differs_from_h1 > 0,
+        "no fixture has an H1 other than its front-matter title, so the test cannot tell them apart"
+    );
+}
+
+#[test]
+fn runbook_sections_become_steps() {
+    for path in runbooks() {
+        let playbook = load_without_errors(&path);
+        let titles: Vec<&str> = playbook.steps.iter().map(|s| s.title.as_str()).collect();
+        for section in ["Meaning", "Impact", "Diagnosis", "Mitigation"] {
+            assert!(
+                titles.contains(&section),
+                "{}: no `{section}` step in {titles:?}",
+                path.display()
+            );
+        }
+    }
+}
