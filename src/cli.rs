@@ -96,6 +96,12 @@ pub enum Format {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    if !matches!(
+        cli.command,
+        Some(Command::Open { .. } | Command::Exec { .. })
+    ) {
+        restore_default_sigpipe();
+    }
     let code = match cli.command {
         None => commands::list_library(),
         Some(Command::Open { playbook }) => commands::open(&playbook),
@@ -125,4 +131,14 @@ pub fn main() -> ExitCode {
         },
     };
     ExitCode::from(code)
+}
+
+/// Printing commands end quietly when their reader goes away (`opsdeck check | head`),
+/// as Unix tools do, instead of failing on a broken pipe. The console and `exec`
+/// keep SIGPIPE ignored: they must finish recording what they ran.
+fn restore_default_sigpipe() {
+    // SAFETY: resetting a signal disposition to its default before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
 }

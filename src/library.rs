@@ -54,7 +54,7 @@ fn walk(dir: &Path, depth: usize, files: &mut Vec<PathBuf>) {
         };
         if meta.is_dir() {
             walk(&path, depth + 1, files);
-        } else if is_playbook_file(&path) {
+        } else if meta.is_file() && is_playbook_file(&path) {
             files.push(path);
         }
     }

@@ -117,6 +117,11 @@ pub fn build_command(source: CommandSource, report: &mut Report) -> Command {
         interactive: false,
         explain: None,
         pos: source.pos,
+        attr_pos: source
+            .attrs
+            .iter()
+            .map(|a| (a.key.clone(), a.value_pos))
+            .collect(),
     };
     let mut seen: Vec<&str> = Vec::new();
     for attr in &source.attrs {

@@ -66,6 +66,7 @@ fn read_check(item: &Node, report: &mut Report) -> Option<Check> {
         timeout: f.duration("timeout", report),
         host: f.string("host", report),
         pos: f.key_pos("id").unwrap_or(item.pos),
+        host_pos: f.get("host").map(|n| n.pos),
         id,
     })
 }

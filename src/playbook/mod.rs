@@ -93,7 +93,16 @@ pub fn load(path: &Path) -> Parsed {
         .unwrap_or("playbook");
     match read_limited(path) {
         Ok(bytes) => parse(&bytes, Form::of(path), fallback),
-        Err(err) => Parsed::failed(
+        Err(ReadError::NotAFile) => Parsed::failed(
+            Diagnostic::error(
+                "not-a-file",
+                Pos::new(1, 1),
+                "this is not a regular file (a pipe, device or directory)",
+            )
+            .help("point opsdeck at a playbook file (.md, .yaml)"),
+        ),
+        Err(ReadError::TooLarge(len)) => Parsed::failed(source::too_large(len)),
+        Err(ReadError::Io(err)) => Parsed::failed(
             Diagnostic::error(
                 "unreadable",
                 Pos::new(1, 1),
@@ -104,13 +113,32 @@ pub fn load(path: &Path) -> Parsed {
     }
 }
 
-/// Reads at most one byte past the limit, so a huge file is refused without loading it.
-pub fn read_limited(path: &Path) -> std::io::Result<Vec<u8>> {
+#[derive(Debug)]
+pub enum ReadError {
+    /// A pipe or device: opening it could block forever.
+    NotAFile,
+    TooLarge(u64),
+    Io(std::io::Error),
+}
+
+/// Reads a regular file of at most the size limit, refusing anything else
+/// before opening it, so a FIFO or a huge file never blocks or fills memory.
+pub fn read_limited(path: &Path) -> Result<Vec<u8>, ReadError> {
     use std::io::Read;
+    let meta = std::fs::metadata(path).map_err(ReadError::Io)?;
+    if !meta.is_file() {
+        return Err(ReadError::NotAFile);
+    }
+    if meta.len() > source::MAX_FILE_BYTES as u64 {
+        return Err(ReadError::TooLarge(meta.len()));
+    }
     let mut bytes = Vec::new();
-    std::fs::File::open(path)?
-        .take(source::MAX_FILE_BYTES as u64 + 1)
-        .read_to_end(&mut bytes)?;
+    std::fs::File::open(path)
+        .and_then(|file| {
+            file.take(source::MAX_FILE_BYTES as u64 + 1)
+                .read_to_end(&mut bytes)
+        })
+        .map_err(ReadError::Io)?;
     Ok(bytes)
 }
 

@@ -113,6 +113,8 @@ pub struct Check {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
     pub pos: Pos,
+    #[serde(skip)]
+    pub host_pos: Option<Pos>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -235,6 +237,23 @@ pub struct Command {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explain: Option<String>,
     pub pos: Pos,
+    /// Where each attribute's value was written, for precise diagnostics.
+    #[serde(skip)]
+    pub attr_pos: Vec<(String, Pos)>,
+}
+
+impl Command {
+    /// Position of attribute `key`'s value, else of the command itself.
+    pub fn pos_of(&self, key: &str) -> Pos {
+        self.attr_pos
+            .iter()
+            .find(|(k, _)| k == key)
+            .map_or(self.pos, |(_, pos)| *pos)
+    }
+
+    pub fn has_attr(&self, key: &str) -> bool {
+        self.attr_pos.iter().any(|(k, _)| k == key)
+    }
 }
 
 mod duration {

@@ -41,7 +41,13 @@ pub fn render_text(
             diagnostic.message,
             diagnostic.rule
         ));
-        if let Some(text) = source.filter(|t| t.len() <= super::source::MAX_FILE_BYTES) {
+        // A snippet of a minified or generated line would bury the message.
+        let line_is_short = |t: &&str| {
+            t.lines()
+                .nth(diagnostic.line.saturating_sub(1) as usize)
+                .is_some_and(|l| l.chars().count() <= 240)
+        };
+        if let Some(text) = source.filter(line_is_short) {
             let snippet = Snippet {
                 code: NamedSource::new(path, text.to_string()),
                 span: span_of(text, diagnostic),

@@ -10,16 +10,7 @@ pub const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
 pub fn decode(bytes: &[u8]) -> Result<&str, Diagnostic> {
     let start = Pos::new(1, 1);
     if bytes.len() > MAX_FILE_BYTES {
-        return Err(Diagnostic::error(
-            "file-too-large",
-            start,
-            format!(
-                "file is {:.1} MiB; playbooks are limited to {} MiB",
-                bytes.len() as f64 / (1024.0 * 1024.0),
-                MAX_FILE_BYTES / (1024 * 1024)
-            ),
-        )
-        .help("split it into several playbooks, or move large output samples out of it"));
+        return Err(too_large(bytes.len() as u64));
     }
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
@@ -45,10 +36,23 @@ pub fn decode(bytes: &[u8]) -> Result<&str, Diagnostic> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim().is_empty() {
         return Err(Diagnostic::error("empty", start, "the playbook is empty").help(
-            "start with a `# Title` line and one `## Step` section per step (see `opsdeck new`)",
+            "write a `# Title` and one `## Step` section per step (Markdown), or `title:` and `steps:` (YAML); see docs/playbook-format.md",
         ));
     }
     Ok(text)
+}
+
+pub fn too_large(len: u64) -> Diagnostic {
+    Diagnostic::error(
+        "file-too-large",
+        Pos::new(1, 1),
+        format!(
+            "file is {:.1} MiB; playbooks are limited to {} MiB",
+            len as f64 / (1024.0 * 1024.0),
+            MAX_FILE_BYTES / (1024 * 1024)
+        ),
+    )
+    .help("split it into several playbooks, or move large output samples out of it")
 }
 
 /// Byte offset → line and column (columns count characters, 1-based).

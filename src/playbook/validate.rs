@@ -2,14 +2,14 @@
 //! and warnings for what is legal but risky.
 
 use super::diagnostic::Diagnostic;
-use super::model::{Command, Kind, Playbook, Pos};
+use super::model::{Command, Playbook, Pos};
 use super::placeholders::template_names;
 use std::collections::HashMap;
 
 pub fn validate(playbook: &Playbook) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     duplicate_ids(
-        playbook.commands().map(|c| (c.id.as_str(), c.pos)),
+        playbook.commands().map(|c| (c.id.as_str(), c.pos_of("id"))),
         "command",
         &mut out,
     );
@@ -21,11 +21,16 @@ pub fn validate(playbook: &Playbook) -> Vec<Diagnostic> {
     let host_names: Vec<&str> = playbook.hosts.keys().map(String::as_str).collect();
     for check in &playbook.checks {
         if let Some(host) = &check.host {
-            undefined_host(host, check.pos, &host_names, &mut out);
+            undefined_host(
+                host,
+                check.host_pos.unwrap_or(check.pos),
+                &host_names,
+                &mut out,
+            );
         }
     }
     for command in playbook.commands() {
-        undefined_host(&command.host, command.pos, &host_names, &mut out);
+        undefined_host(&command.host, command.pos_of("host"), &host_names, &mut out);
         if let Some(verify) = &command.verify
             && playbook.check(verify).is_none()
         {
@@ -33,7 +38,7 @@ pub fn validate(playbook: &Playbook) -> Vec<Diagnostic> {
             out.push(
                 Diagnostic::error(
                     "undefined-check",
-                    command.pos,
+                    command.pos_of("verify"),
                     format!(
                         "command `{}` verifies with check `{verify}`, which is not defined",
                         command.id
@@ -54,7 +59,8 @@ pub fn validate(playbook: &Playbook) -> Vec<Diagnostic> {
                 );
             }
         }
-        if command.kind == Kind::Diagnose
+        // An explicit `kind` (even `kind=diagnose`) is the author's decision: no warning.
+        if !command.has_attr("kind")
             && !command.show_only
             && let Some(word) = remediation_word(&command.run)
         {

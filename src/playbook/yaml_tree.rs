@@ -85,18 +85,30 @@ fn yaml_error(err: &serde_saphyr::Error, first_line: u32) -> Diagnostic {
             )
         })
         .unwrap_or(Pos::new(first_line, 1));
-    let message = err.to_string();
-    let message = message.lines().next().unwrap_or("invalid YAML").trim();
-    let help = if message.contains("depth") || message.contains("nest") {
-        format!("playbooks nest at most {MAX_DEPTH} levels deep; flatten the structure")
-    } else if message.contains("alias") || message.contains("budget") {
-        "anchors and aliases (`&a`, `*a`) may not expand into huge documents; write the values out"
-            .to_string()
-    } else {
-        "fix the YAML syntax at this position (indentation, a missing `:` or an unclosed quote or bracket)"
-            .to_string()
-    };
-    Diagnostic::error("yaml-syntax", pos, format!("invalid YAML: {message}")).help(help)
+    let text = err.to_string();
+    let raw = text.lines().next().unwrap_or("invalid YAML").trim();
+    // saphyr counts lines from the start of the YAML, not of the file: drop its own location.
+    let message = raw.find(" at line ").map_or(raw, |at| &raw[..at]);
+    let lower = message.to_ascii_lowercase();
+    if lower.contains("depth") || lower.contains("recursion") || lower.contains("nesting") {
+        return Diagnostic::error(
+            "yaml-limit",
+            pos,
+            format!("the YAML nests deeper than {MAX_DEPTH} levels"),
+        )
+        .help("playbooks are shallow: flatten the structure");
+    }
+    if lower.contains("budget") || lower.contains("alias") {
+        return Diagnostic::error(
+            "yaml-limit",
+            pos,
+            "anchors and aliases expand into a huge document (an alias bomb?)",
+        )
+        .help("write the values out instead of nesting aliases (`*name`) inside each other");
+    }
+    Diagnostic::error("yaml-syntax", pos, format!("invalid YAML: {message}")).help(
+        "fix the YAML syntax at this position (indentation, a missing `:` or an unclosed quote or bracket)",
+    )
 }
 
 fn shift_lines(node: &mut Node, by: u32) {
