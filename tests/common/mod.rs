@@ -59,8 +59,18 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<std::ffi::OsStr>,
 {
+    run_opsdeck_env(dir, args, &[])
+}
+
+/// Like [`run_opsdeck_in`], with extra environment variables (`OPSDECK_DATA_DIR`, ...).
+pub fn run_opsdeck_env<I, S>(dir: &Path, args: I, envs: &[(&str, &str)]) -> Output
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
     let mut command = Command::new(env!("CARGO_BIN_EXE_opsdeck"));
     command
+        .envs(envs.iter().copied())
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
