@@ -5,6 +5,7 @@ pub mod app;
 pub mod cli;
 pub mod commands;
 pub mod exec;
+pub mod health;
 pub mod incident;
 pub mod library;
 pub mod playbook;

@@ -35,7 +35,9 @@ pub fn exec(path: &Path, playbook: &Playbook, command_id: &str, options: &ExecOp
         eprintln!("opsdeck exec: refused to run `{command_id}`: {reason}");
         return EXIT_REFUSED;
     }
-    let resolved = match resolve(&command.run, playbook, &options.vars) {
+    let mut vars = super::resolve::env_values(playbook);
+    vars.extend(options.vars.clone());
+    let resolved = match resolve(&command.run, playbook, &vars) {
         Ok(resolved) => resolved,
         Err(missing) => {
             let flags: Vec<String> = missing.iter().map(|m| format!("--var {m}=VALUE")).collect();

@@ -11,8 +11,18 @@ pub struct Resolved {
     pub secrets: Vec<String>,
 }
 
-/// Resolves `script` with `--var` values first, then the playbook's defaults
-/// and environment; returns the names nothing could fill.
+/// Values that come from the environment (`env:` of a variable); read once by
+/// the caller so that resolving stays pure.
+pub fn env_values(playbook: &Playbook) -> BTreeMap<String, String> {
+    playbook
+        .variables
+        .iter()
+        .filter_map(|(name, v)| Some((name.clone(), std::env::var(v.env.as_ref()?).ok()?)))
+        .collect()
+}
+
+/// Resolves `script` with `vars` (from `--var`, prompts and the environment)
+/// first, then the playbook's defaults; returns the names nothing could fill.
 pub fn resolve(
     script: &str,
     playbook: &Playbook,
@@ -26,14 +36,7 @@ pub fn resolve(
             continue;
         }
         let declared = playbook.variables.get(name);
-        let from_env = declared
-            .and_then(|v| v.env.as_ref())
-            .and_then(|env| std::env::var(env).ok());
-        let value = vars
-            .get(name)
-            .cloned()
-            .or(from_env)
-            .or_else(|| declared.and_then(|v| v.default.clone()));
+        let value = vars.get(name).cloned().or_else(|| declared.and_then(|v| v.default.clone()));
         match value {
             Some(value) => {
                 if declared.is_some_and(|v| v.secret) {
