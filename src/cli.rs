@@ -20,7 +20,18 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Open the console on one playbook.
-    Open { playbook: PathBuf },
+    Open {
+        playbook: PathBuf,
+        /// Show what would run, run nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Disable remediations.
+        #[arg(long, conflicts_with = "dry_run")]
+        read_only: bool,
+        /// Fill a placeholder: `--var unit=shop-web` (repeatable).
+        #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
+        vars: Vec<(String, String)>,
+    },
     /// Validate playbooks; prints `path:line:col: error: message` with a fix.
     Check {
         /// Files or directories (searched for .md, .yaml and .yml).
@@ -104,7 +115,25 @@ pub fn main() -> ExitCode {
     }
     let code = match cli.command {
         None => commands::list_library(),
-        Some(Command::Open { playbook }) => commands::open(&playbook),
+        Some(Command::Open {
+            playbook,
+            dry_run,
+            read_only,
+            vars,
+        }) => {
+            let mode = if dry_run {
+                crate::app::Mode::DryRun
+            } else if read_only {
+                crate::app::Mode::ReadOnly
+            } else {
+                crate::app::Mode::Live
+            };
+            let options = crate::runtime::ConsoleOptions {
+                mode,
+                vars: vars.into_iter().collect(),
+            };
+            commands::open(&playbook, options)
+        }
         Some(Command::Check { paths, format }) => commands::check(&paths, format),
         Some(Command::Show { playbook, format }) => commands::show(&playbook, format),
         Some(Command::Exec {

@@ -119,11 +119,11 @@ pub fn show(path: &Path, format: Format) -> u8 {
 }
 
 /// `opsdeck open PLAYBOOK`
-pub fn open(path: &Path) -> u8 {
+pub fn open(path: &Path, options: crate::runtime::ConsoleOptions) -> u8 {
     let Some(playbook) = load_or_report(path) else {
         return EXIT_ERRORS;
     };
-    match crate::runtime::run_console(playbook, path.to_path_buf()) {
+    match crate::runtime::run_console(playbook, path.to_path_buf(), options) {
         Ok(()) => EXIT_OK,
         Err(err) => {
             eprintln!("opsdeck: the console stopped: {err}");

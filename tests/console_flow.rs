@@ -1,6 +1,9 @@
 //! The core without a terminal: keys in, state and effects out.
 
+use opsdeck::app::runs::RunResult;
+use opsdeck::app::state::Overlay;
 use opsdeck::app::{Effect, Event, Focus, Key, KeyCode, Mode, State, StepStatus, update};
+use opsdeck::incident::Entry;
 use std::path::Path;
 
 fn site_down() -> State {
@@ -71,22 +74,203 @@ fn tab_moves_focus_to_the_step_text_where_j_selects_commands() {
 fn help_opens_with_question_mark_and_any_key_closes_it() {
     let mut state = site_down();
     press(&mut state, &[Key::char('?')]);
-    assert!(state.show_help);
+    assert!(state.show_help());
     let effects = press(&mut state, &[Key::char('j')]);
-    assert!(!state.show_help);
+    assert!(!state.show_help());
     assert!(effects.is_empty());
     assert_eq!(state.selected_step, 0, "the closing key does nothing else");
 }
 
 #[test]
-fn q_and_ctrl_c_quit() {
+fn q_quits_and_ctrl_c_never_does() {
     assert_eq!(
         press(&mut site_down(), &[Key::char('q')]),
         vec![Effect::Quit]
     );
+    assert!(press(&mut site_down(), &[Key::ctrl('c')]).is_empty());
+}
+
+fn local_playbook() -> State {
+    let text = "---\ntitle: T\nservice: shop\nvariables:\n  unit: {description: systemd unit}\n---\n# T\n\n## Look\n```sh {id=look}\necho {{unit}}\n```\n\n## Fix\n```sh {id=restart kind=remediate}\nsystemctl restart {{unit}}\n```\n";
+    let parsed = opsdeck::playbook::parse(text.as_bytes(), opsdeck::playbook::Form::Markdown, "t");
+    State::new(parsed.playbook.expect("valid"), "t.md".into(), Mode::Live)
+}
+
+fn type_text(state: &mut State, text: &str) -> Vec<Effect> {
+    text.chars()
+        .flat_map(|c| update(state, Event::Key(Key::char(c))))
+        .collect()
+}
+
+fn enter() -> Key {
+    Key::plain(KeyCode::Enter)
+}
+
+#[test]
+fn a_diagnosis_asks_for_its_placeholder_then_runs_on_y_and_is_recorded() {
+    let mut state = local_playbook();
+    press(&mut state, &[Key::plain(KeyCode::Tab), enter()]);
+    assert!(
+        matches!(state.overlay, Some(Overlay::Prompt(_))),
+        "asks for the placeholder"
+    );
+    type_text(&mut state, "shop-web");
+    press(&mut state, &[enter()]);
+    let Some(Overlay::Confirm(dialog)) = &state.overlay else {
+        panic!("no confirmation: {:?}", state.overlay)
+    };
+    assert_eq!(dialog.script, "echo shop-web");
+    assert_eq!(dialog.hosts, vec!["local".to_string()]);
+    let effects = press(&mut state, &[Key::char('y')]);
+    assert!(
+        matches!(&effects[1], Effect::Record(Entry::CommandConfirmed { resolved, .. }) if resolved == "echo shop-web")
+    );
+    assert!(matches!(
+        &effects[2],
+        Effect::Record(Entry::CommandStarted { .. })
+    ));
+    let Some(Effect::Run { run, script, .. }) = effects.last() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(script, "echo shop-web");
+    let run = *run;
+    update(
+        &mut state,
+        Event::Output {
+            run,
+            lines: vec!["shop-web".into()],
+        },
+    );
+    let result = RunResult {
+        exit_code: Some(0),
+        signal: None,
+        duration_ms: 12,
+        timed_out: false,
+        cancelled: false,
+        output_file: "output/x.log".into(),
+    };
+    let effects = update(&mut state, Event::Finished { run, result });
+    let [
+        Effect::Record(Entry::CommandFinished {
+            exit_code,
+            last_lines,
+            ..
+        }),
+    ] = effects.as_slice()
+    else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(*exit_code, Some(0));
+    assert_eq!(last_lines, &vec!["shop-web".to_string()]);
+}
+
+#[test]
+fn a_remediation_cannot_be_confirmed_without_typing_its_target() {
+    let mut state = local_playbook();
+    state.vars.insert("unit".into(), "shop-web".into());
+    press(
+        &mut state,
+        &[Key::char('j'), Key::plain(KeyCode::Tab), enter()],
+    );
+    assert!(matches!(state.overlay, Some(Overlay::Confirm(_))));
+    // y and held keys do nothing; a half-typed target and Enter do not run it.
+    let mut effects = press(
+        &mut state,
+        &[
+            Key::char('y'),
+            Key {
+                repeat: true,
+                ..enter()
+            },
+        ],
+    );
+    effects.extend(type_text(&mut state, "ho"));
+    effects.extend(press(&mut state, &[enter()]));
+    assert!(
+        !effects.iter().any(|e| matches!(e, Effect::Run { .. })),
+        "ran without the target: {effects:?}"
+    );
+    assert!(
+        matches!(state.overlay, Some(Overlay::Confirm(_))),
+        "a half-typed target keeps the dialog open"
+    );
+    for _ in 0..3 {
+        press(&mut state, &[Key::plain(KeyCode::Backspace)]);
+    }
+    type_text(&mut state, "shop");
+    let effects = press(&mut state, &[enter()]);
+    assert!(
+        effects.iter().any(|e| matches!(e, Effect::Run { .. })),
+        "{effects:?}"
+    );
+}
+
+#[test]
+fn read_only_refuses_remediations_and_dry_run_records_nothing() {
+    let mut state = local_playbook();
+    state.mode = Mode::ReadOnly;
+    state.vars.insert("unit".into(), "x".into());
+    press(
+        &mut state,
+        &[Key::char('j'), Key::plain(KeyCode::Tab), enter()],
+    );
+    assert!(state.overlay.is_none());
+    assert!(state.message.as_deref().unwrap().contains("read-only"));
+
+    let mut state = local_playbook();
+    state.mode = Mode::DryRun;
+    state.vars.insert("unit".into(), "x".into());
+    press(&mut state, &[Key::plain(KeyCode::Tab), enter()]);
+    let effects = press(&mut state, &[Key::char('y')]);
+    assert!(effects.is_empty(), "dry run: {effects:?}");
+    assert!(
+        state
+            .output
+            .current()
+            .unwrap()
+            .lines
+            .iter()
+            .any(|l| l == "echo x")
+    );
+}
+
+#[test]
+fn ctrl_c_cancels_the_running_command_and_q_asks_first() {
+    let mut state = local_playbook();
+    state.vars.insert("unit".into(), "x".into());
+    press(
+        &mut state,
+        &[Key::plain(KeyCode::Tab), enter(), Key::char('y')],
+    );
+    let run = state.output.running().unwrap().id;
     assert_eq!(
-        press(&mut site_down(), &[Key::ctrl('c')]),
-        vec![Effect::Quit]
+        press(&mut state, &[Key::ctrl('c')]),
+        vec![Effect::Cancel { run }]
+    );
+    assert!(press(&mut state, &[Key::char('q')]).is_empty());
+    assert_eq!(state.overlay, Some(Overlay::QuitWhileRunning));
+    assert_eq!(
+        press(&mut state, &[Key::char('y')]),
+        vec![Effect::Cancel { run }, Effect::Quit]
+    );
+}
+
+#[test]
+fn marking_steps_and_notes_are_recorded() {
+    let mut state = site_down();
+    let effects = press(&mut state, &[Key::char(' ')]);
+    assert!(matches!(
+        &effects[..],
+        [Effect::Record(Entry::StepDone { .. })]
+    ));
+    press(&mut state, &[Key::char('n')]);
+    type_text(&mut state, "rolled back");
+    let effects = press(&mut state, &[enter()]);
+    assert_eq!(
+        effects,
+        vec![Effect::Record(Entry::Note {
+            text: "rolled back".into()
+        })]
     );
 }
 

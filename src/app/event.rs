@@ -1,5 +1,9 @@
 //! What reaches the core (events) and what it asks the runtime to do (effects).
 
+use super::runs::RunResult;
+use crate::incident::Entry;
+use std::time::Duration;
+
 /// A key press, independent of the terminal library.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Key {
@@ -61,9 +65,43 @@ pub enum Event {
         width: u16,
         height: u16,
     },
+    /// Output lines of a run, in batches.
+    Output {
+        run: u64,
+        lines: Vec<String>,
+    },
+    Finished {
+        run: u64,
+        result: RunResult,
+    },
+    /// The run could not start (no `sh`, no SSH connection, ...).
+    RunFailed {
+        run: u64,
+        error: String,
+    },
+    /// The incident log could not be written; the console goes on.
+    LogFailed {
+        error: String,
+    },
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// What the core asks the runtime to do. Effects run in order, before the next frame.
+#[derive(Clone, Debug, PartialEq)]
 pub enum Effect {
     Quit,
+    /// Values that must never reach the log or the screen; sent before the
+    /// records that contain them.
+    Secrets(Vec<String>),
+    /// Append to the incident log (fsync'd), creating the incident on first use.
+    Record(Entry),
+    Run {
+        run: u64,
+        command_id: String,
+        script: String,
+        timeout: Duration,
+        secrets: Vec<String>,
+    },
+    Cancel {
+        run: u64,
+    },
 }

@@ -1,5 +1,8 @@
 //! The core: pure state and `update`. No terminal, no tokio, no filesystem.
+pub mod confirm;
 pub mod event;
+mod flow;
+pub mod runs;
 pub mod state;
 pub mod update;
 

@@ -1,7 +1,10 @@
 //! Everything the screen shows, and nothing about how it is drawn.
 
+use super::confirm::Confirm;
+use super::runs::OutputPane;
 use crate::playbook::Playbook;
 use crate::playbook::model::Command;
+use std::collections::BTreeMap;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum StepStatus {
@@ -16,6 +19,7 @@ pub enum Focus {
     #[default]
     Steps,
     Body,
+    Output,
 }
 
 /// How commands may run: the mode is always on screen.
@@ -37,6 +41,37 @@ impl Mode {
     }
 }
 
+/// A one-line question: a placeholder's value, or a note.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Prompt {
+    pub purpose: PromptPurpose,
+    pub label: String,
+    pub input: String,
+    /// A secret variable: shown as dots, never logged.
+    pub secret: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum PromptPurpose {
+    /// Fill `{{name}}`, then go on to confirm `command_id`.
+    Variable {
+        name: String,
+        command_id: String,
+    },
+    Note,
+}
+
+/// At most one dialog at a time; it takes every key.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Overlay {
+    Help,
+    Escalation,
+    Confirm(Confirm),
+    Prompt(Prompt),
+    /// `q` while a command runs.
+    QuitWhileRunning,
+}
+
 #[derive(Clone, Debug)]
 pub struct State {
     pub playbook: Playbook,
@@ -49,7 +84,12 @@ pub struct State {
     /// Index among the selected step's commands.
     pub selected_command: usize,
     pub body_scroll: u16,
-    pub show_help: bool,
+    pub overlay: Option<Overlay>,
+    pub output: OutputPane,
+    /// Placeholder values: `--var`, the environment, and answers to prompts.
+    pub vars: BTreeMap<String, String>,
+    /// A short message in the status bar (refusals, log trouble).
+    pub message: Option<String>,
     pub utc_clock: String,
     pub elapsed_secs: u64,
     pub size: (u16, u16),
@@ -67,7 +107,10 @@ impl State {
             step_status: vec![StepStatus::Pending; steps],
             selected_command: 0,
             body_scroll: 0,
-            show_help: false,
+            overlay: None,
+            output: OutputPane::default(),
+            vars: BTreeMap::new(),
+            message: None,
             utc_clock: String::new(),
             elapsed_secs: 0,
             size: (80, 24),
@@ -95,5 +138,9 @@ impl State {
             .iter()
             .filter(|s| **s != StepStatus::Pending)
             .count()
+    }
+
+    pub fn show_help(&self) -> bool {
+        self.overlay == Some(Overlay::Help)
     }
 }

@@ -1,7 +1,10 @@
 //! `update(state, event) -> effects`: every key's meaning, in one pure function.
 
 use super::event::{Effect, Event, Key, KeyCode};
-use super::state::{Focus, State, StepStatus};
+use super::flow;
+use super::runs::RunStatus;
+use super::state::{Focus, Overlay, Prompt, PromptPurpose, State, StepStatus};
+use crate::incident::Entry;
 
 pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
     match event {
@@ -15,48 +18,122 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
             state.size = (width, height);
             Vec::new()
         }
+        Event::Output { run, lines } => {
+            if let Some(run) = state.output.get_mut(run) {
+                run.push_lines(lines);
+            }
+            Vec::new()
+        }
+        Event::Finished { run, result } => flow::on_finished(state, run, result),
+        Event::RunFailed { run, error } => {
+            if let Some(run) = state.output.get_mut(run) {
+                run.status = RunStatus::Failed(error.clone());
+            }
+            state.message = Some(format!("could not run: {error}"));
+            Vec::new()
+        }
+        Event::LogFailed { error } => {
+            state.message = Some(format!("INCIDENT LOG NOT WRITTEN: {error}"));
+            Vec::new()
+        }
     }
 }
 
 fn on_key(state: &mut State, key: Key) -> Vec<Effect> {
-    if state.show_help {
-        // Any key closes help; `q` still quits so nobody is trapped.
-        state.show_help = false;
-        return match key.code {
-            KeyCode::Char('q') => vec![Effect::Quit],
-            _ => Vec::new(),
-        };
+    if let Some(overlay) = state.overlay.take() {
+        return on_overlay_key(state, overlay, key);
     }
+    state.message = None;
     match (key.code, key.ctrl) {
-        (KeyCode::Char('q'), false) | (KeyCode::Char('c'), true) => return vec![Effect::Quit],
-        (KeyCode::Char('?'), _) => state.show_help = true,
-        (KeyCode::Tab | KeyCode::BackTab, _) => {
-            state.focus = match state.focus {
-                Focus::Steps => Focus::Body,
-                Focus::Body => Focus::Steps,
-            };
+        (KeyCode::Char('c'), true) => return cancel_running(state),
+        (KeyCode::Char('q'), false) if state.output.running().is_some() => {
+            state.overlay = Some(Overlay::QuitWhileRunning);
         }
-        (KeyCode::Char(' '), _) => toggle_step(state, StepStatus::Done),
-        (KeyCode::Char('s'), _) => toggle_step(state, StepStatus::Skipped),
+        (KeyCode::Char('q'), false) => return vec![Effect::Quit],
+        (KeyCode::Char('?'), _) => state.overlay = Some(Overlay::Help),
+        (KeyCode::Char('e'), _) => state.overlay = Some(Overlay::Escalation),
+        (KeyCode::Char('n'), false) => {
+            state.overlay = Some(Overlay::Prompt(Prompt {
+                purpose: PromptPurpose::Note,
+                label: "Note for the incident log".into(),
+                input: String::new(),
+                secret: false,
+            }))
+        }
+        (KeyCode::Tab, _) => state.focus = next_focus(state.focus, true),
+        (KeyCode::BackTab, _) => state.focus = next_focus(state.focus, false),
+        (KeyCode::Char(' '), _) => return toggle_step(state, StepStatus::Done),
+        (KeyCode::Char('s'), _) => return toggle_step(state, StepStatus::Skipped),
         (KeyCode::Down | KeyCode::Char('j'), _) => move_down(state),
         (KeyCode::Up | KeyCode::Char('k'), _) => move_up(state),
         (KeyCode::Home | KeyCode::Char('g'), _) => select_step(state, 0),
         (KeyCode::End | KeyCode::Char('G'), _) => {
             select_step(state, state.step_count().saturating_sub(1))
         }
+        (KeyCode::PageDown, _) if state.focus == Focus::Output => state.output.scroll_down(10),
+        (KeyCode::PageUp, _) if state.focus == Focus::Output => state.output.scroll_up(10),
         (KeyCode::PageDown, _) => state.body_scroll = state.body_scroll.saturating_add(10),
         (KeyCode::PageUp, _) => state.body_scroll = state.body_scroll.saturating_sub(10),
+        (KeyCode::Enter, _) if state.focus == Focus::Body => {
+            if let Some(id) = state.selected_command().map(|c| c.id.clone()) {
+                return flow::start(state, &id);
+            }
+        }
         (KeyCode::Enter | KeyCode::Right | KeyCode::Char('l'), _)
             if state.focus == Focus::Steps =>
         {
             state.focus = Focus::Body;
         }
-        (KeyCode::Left | KeyCode::Char('h') | KeyCode::Esc, _) if state.focus == Focus::Body => {
+        (KeyCode::Left | KeyCode::Char('h') | KeyCode::Esc, _) if state.focus != Focus::Steps => {
             state.focus = Focus::Steps;
         }
         _ => {}
     }
     Vec::new()
+}
+
+fn on_overlay_key(state: &mut State, overlay: Overlay, key: Key) -> Vec<Effect> {
+    match overlay {
+        Overlay::Confirm(dialog) => flow::on_confirm_key(state, dialog, key),
+        Overlay::Prompt(prompt) => flow::on_prompt_key(state, prompt, key),
+        Overlay::QuitWhileRunning => match key.code {
+            KeyCode::Char('y') if !key.repeat => {
+                let mut effects = cancel_running(state);
+                effects.push(Effect::Quit);
+                effects
+            }
+            _ => Vec::new(),
+        },
+        // Help and contacts close on any key; `q` still quits so nobody is trapped.
+        Overlay::Help | Overlay::Escalation => match key.code {
+            KeyCode::Char('q') => on_key(state, key),
+            _ => Vec::new(),
+        },
+    }
+}
+
+fn cancel_running(state: &mut State) -> Vec<Effect> {
+    match state.output.running() {
+        Some(run) => {
+            state.message = Some(format!("cancelling `{}`…", run.command_id));
+            vec![Effect::Cancel { run: run.id }]
+        }
+        None => {
+            state.message = Some("nothing is running (q quits)".into());
+            Vec::new()
+        }
+    }
+}
+
+fn next_focus(focus: Focus, forward: bool) -> Focus {
+    let order = [Focus::Steps, Focus::Body, Focus::Output];
+    let at = order.iter().position(|f| *f == focus).unwrap_or(0);
+    let next = if forward {
+        at + 1
+    } else {
+        at + order.len() - 1
+    };
+    order[next % order.len()]
 }
 
 fn move_down(state: &mut State) {
@@ -73,6 +150,7 @@ fn move_down(state: &mut State) {
                 state.body_scroll = state.body_scroll.saturating_add(1);
             }
         }
+        Focus::Output => state.output.scroll_down(1),
     }
 }
 
@@ -81,6 +159,7 @@ fn move_up(state: &mut State) {
         Focus::Steps => select_step(state, state.selected_step.saturating_sub(1)),
         Focus::Body if state.body_scroll > 0 => state.body_scroll -= 1,
         Focus::Body => state.selected_command = state.selected_command.saturating_sub(1),
+        Focus::Output => state.output.scroll_up(1),
     }
 }
 
@@ -93,16 +172,22 @@ fn select_step(state: &mut State, step: usize) {
 }
 
 /// Marks the selected step; the same key again puts it back to pending.
-fn toggle_step(state: &mut State, status: StepStatus) {
-    if let Some(current) = state.step_status.get_mut(state.selected_step) {
-        *current = if *current == status {
-            StepStatus::Pending
-        } else {
-            status
-        };
-        if *current != StepStatus::Pending {
-            let next = (state.selected_step + 1).min(state.step_count().saturating_sub(1));
-            select_step(state, next);
-        }
+fn toggle_step(state: &mut State, status: StepStatus) -> Vec<Effect> {
+    let Some(current) = state.step_status.get_mut(state.selected_step) else {
+        return Vec::new();
+    };
+    let step = state.playbook.steps[state.selected_step].title.clone();
+    let (new, entry) = if *current == status {
+        (StepStatus::Pending, Entry::StepReopened { step })
+    } else if status == StepStatus::Done {
+        (status, Entry::StepDone { step })
+    } else {
+        (status, Entry::StepSkipped { step })
+    };
+    *current = new;
+    if new != StepStatus::Pending {
+        let next = (state.selected_step + 1).min(state.step_count().saturating_sub(1));
+        select_step(state, next);
     }
+    vec![Effect::Record(entry)]
 }

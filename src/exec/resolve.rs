@@ -36,7 +36,10 @@ pub fn resolve(
             continue;
         }
         let declared = playbook.variables.get(name);
-        let value = vars.get(name).cloned().or_else(|| declared.and_then(|v| v.default.clone()));
+        let value = vars
+            .get(name)
+            .cloned()
+            .or_else(|| declared.and_then(|v| v.default.clone()));
         match value {
             Some(value) => {
                 if declared.is_some_and(|v| v.secret) {

@@ -148,6 +148,13 @@ impl IncidentLog {
         &self.redactor
     }
 
+    /// Secrets learnt after the incident started (a prompted secret variable).
+    pub fn add_secrets(&mut self, secrets: &[String]) {
+        for secret in secrets {
+            self.redactor.add_secret(secret.clone());
+        }
+    }
+
     /// Writes one event and fsyncs it; returns its `seq` once it is durable.
     pub fn append(&mut self, entry: &Entry) -> Result<u64, LogError> {
         let seq = self.seq + 1;

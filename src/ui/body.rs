@@ -16,6 +16,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let focused = state.focus == Focus::Body;
     let mut lines = Vec::new();
     let mut command_index = 0;
+    let mut selected_at = None;
     for content in &step.content {
         match content {
             Content::Text(text) => {
@@ -24,6 +25,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             }
             Content::Command(command) => {
                 let selected = focused && command_index == state.selected_command;
+                if selected {
+                    selected_at = Some(lines.len());
+                }
                 lines.extend(command_lines(command, selected, theme));
                 lines.push(Line::default());
                 command_index += 1;
@@ -39,10 +43,11 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         } else {
             theme.border
         });
+    let scroll = visible_scroll(&lines, selected_at, state.body_scroll, area);
     let paragraph = Paragraph::new(lines)
         .block(block)
         .wrap(Wrap { trim: false })
-        .scroll((state.body_scroll, 0));
+        .scroll((scroll, 0));
     frame.render_widget(paragraph, area);
 }
 
@@ -73,4 +78,23 @@ fn command_lines(command: &Command, selected: bool, theme: &Theme) -> Vec<Line<'
         ]));
     }
     lines
+}
+
+/// The user's scroll, moved just enough that the selected command is on screen.
+fn visible_scroll(lines: &[Line], selected_at: Option<usize>, scroll: u16, area: Rect) -> u16 {
+    let Some(selected_at) = selected_at else { return scroll };
+    let width = area.width.saturating_sub(2).max(1) as usize;
+    let height = area.height.saturating_sub(2) as usize;
+    let rows = |range: &[Line]| -> usize { range.iter().map(|l| l.width().div_ceil(width).max(1)).sum() };
+    let top = rows(&lines[..selected_at]);
+    let bottom = top + rows(&lines[selected_at..(selected_at + 2).min(lines.len())]);
+    let scroll = scroll as usize;
+    let scroll = if top < scroll {
+        top
+    } else if bottom > scroll + height {
+        bottom.saturating_sub(height)
+    } else {
+        scroll
+    };
+    scroll.min(u16::MAX as usize) as u16
 }

@@ -7,17 +7,27 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 pub const BINDINGS: &[(&str, &str)] = &[
-    ("j / ↓", "next step (or command, in the step pane)"),
-    ("k / ↑", "previous step (or command)"),
+    ("j / ↓", "next step, command, or output line (by pane)"),
+    ("k / ↑", "previous step, command, or output line"),
     ("g / Home, G / End", "first / last step"),
-    ("Tab / Shift-Tab", "switch between steps and step text"),
-    ("Enter / l / →", "open the selected step"),
+    (
+        "Tab / Shift-Tab",
+        "next / previous pane: steps, step text, output",
+    ),
+    (
+        "Enter / l / →",
+        "open the step; on a command: run it (confirm first)",
+    ),
     ("Esc / h / ←", "back to the step list"),
-    ("PgUp / PgDn", "scroll the step text"),
+    ("PgUp / PgDn", "scroll the step text or the output"),
     ("space", "mark the step done (again: undo)"),
     ("s", "skip the step (again: undo)"),
+    ("n", "add a note to the incident log"),
+    ("e", "escalation contacts"),
+    ("y", "in a confirmation: run a diagnosis"),
+    ("Ctrl-C", "cancel the running command"),
     ("?", "this help; any key closes it"),
-    ("q / Ctrl-C", "quit"),
+    ("q", "quit (asks first while a command runs)"),
 ];
 
 pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme) {

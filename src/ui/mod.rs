@@ -2,6 +2,8 @@
 mod body;
 mod help;
 pub mod markdown;
+mod output;
+mod overlay;
 mod status;
 mod steps;
 pub mod theme;
@@ -36,15 +38,17 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme) {
         frame.render_widget(Paragraph::new(message), area);
         return;
     }
-    let [main, status_area] =
+    let [top, status_area] =
         Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
+    let output_height = (top.height * 2 / 5).max(5);
+    let [main, output_area] =
+        Layout::vertical([Constraint::Min(1), Constraint::Length(output_height)]).areas(top);
     let steps_width = (main.width / 3).clamp(24, 44);
     let [steps_area, body_area] =
         Layout::horizontal([Constraint::Length(steps_width), Constraint::Min(1)]).areas(main);
     steps::draw(frame, steps_area, state, theme);
     body::draw(frame, body_area, state, theme);
+    output::draw(frame, output_area, state, theme);
     status::draw(frame, status_area, state, theme);
-    if state.show_help {
-        help::draw(frame, area, theme);
-    }
+    overlay::draw(frame, area, state, theme);
 }

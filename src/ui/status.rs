@@ -15,13 +15,21 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         elapsed / 60 % 60,
         elapsed % 60
     );
+    if let Some(message) = &state.message {
+        let line = Line::from(vec![
+            Span::styled(format!(" {} ", state.mode.label()), theme.status_bar),
+            Span::styled(format!(" {message}"), theme.accent),
+        ]);
+        frame.render_widget(Paragraph::new(line), area);
+        return;
+    }
     let line = Line::from(vec![
         Span::styled(format!(" {} ", state.mode.label()), theme.status_bar),
         Span::raw(format!(" {} ", state.playbook.title)),
         Span::styled(format!("· {} ", state.source_name), theme.muted),
         Span::raw(format!("· {elapsed} · {} UTC ", state.utc_clock)),
         Span::styled(
-            "· j/k move  tab pane  space done  s skip  ? help  q quit",
+            "· Enter run  space done  n note  e escalate  ? help  q quit",
             theme.muted,
         ),
     ]);

@@ -1,9 +1,14 @@
-//! The one loop that owns the terminal: input, clock and signals in; draw when dirty.
+//! The one loop that owns the terminal: input, task events, clock and signals
+//! in; effects out; draw when dirty, at most ~30 frames a second.
+
+mod effects;
 
 use crate::app::{self, Effect, Event, Mode, State};
 use crate::playbook::Playbook;
 use crate::tui::{self, Input};
 use crate::ui::{self, Theme};
+use effects::Effects;
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant, SystemTime};
 use tokio::signal::unix::{SignalKind, signal};
@@ -13,18 +18,42 @@ use tokio::time::sleep_until;
 /// At most ~30 frames a second, however fast events arrive.
 const FRAME: Duration = Duration::from_millis(33);
 
-pub fn run_console(playbook: Playbook, path: PathBuf) -> std::io::Result<()> {
+pub struct ConsoleOptions {
+    pub mode: Mode,
+    pub vars: BTreeMap<String, String>,
+}
+
+pub fn run_console(
+    playbook: Playbook,
+    path: PathBuf,
+    options: ConsoleOptions,
+) -> std::io::Result<()> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    let theme = if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let theme = if no_color {
         Theme::monochrome()
     } else {
         Theme::dark()
     };
-    let state = State::new(playbook, path.display().to_string(), Mode::Live);
+    let mut vars = crate::exec::resolve::env_values(&playbook);
+    vars.extend(options.vars);
+    let secrets: Vec<String> = playbook
+        .variables
+        .iter()
+        .filter(|(_, v)| v.secret)
+        .filter_map(|(name, _)| vars.get(name).cloned())
+        .collect();
+    let title = playbook.title.clone();
+    let mut state = State::new(playbook, path.display().to_string(), options.mode);
+    state.vars = vars;
     let mut terminal = tui::enter()?;
-    let result = runtime.block_on(event_loop(&mut terminal, state, &theme));
+    let result = runtime.block_on(async {
+        let (events_tx, events_rx) = mpsc::channel(256);
+        let effects = Effects::new(path, title, secrets, events_tx);
+        event_loop(&mut terminal, state, &theme, effects, events_rx).await
+    });
     tui::leave();
     result
 }
@@ -33,6 +62,8 @@ async fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     mut state: State,
     theme: &Theme,
+    mut effects: Effects,
+    mut task_events: mpsc::Receiver<Event>,
 ) -> std::io::Result<()> {
     let (tx, mut rx) = mpsc::unbounded_channel();
     tui::spawn_input_thread(tx);
@@ -58,7 +89,7 @@ async fn event_loop(
             last_draw = Instant::now();
             dirty = false;
         }
-        let mut effects = Vec::new();
+        let mut events = Vec::new();
         tokio::select! {
             input = rx.recv() => {
                 let mut batch = vec![input];
@@ -67,23 +98,39 @@ async fn event_loop(
                 }
                 for input in batch {
                     match input {
-                        Some(Input::Key(key)) => effects.extend(app::update(&mut state, Event::Key(key))),
-                        Some(Input::Resize(width, height)) => effects.extend(app::update(&mut state, Event::Resize { width, height })),
+                        Some(Input::Key(key)) => events.push(Event::Key(key)),
+                        Some(Input::Resize(width, height)) => events.push(Event::Resize { width, height }),
                         Some(Input::Failed(err)) => return Err(std::io::Error::other(format!("reading the terminal failed: {err}"))),
                         None => return Ok(()),
                     }
                 }
-                dirty = true;
+            }
+            Some(event) = task_events.recv() => {
+                events.push(event);
+                // Drain what is waiting, bounded, so output never starves the keyboard.
+                while events.len() < 64 {
+                    match task_events.try_recv() {
+                        Ok(event) => events.push(event),
+                        Err(_) => break,
+                    }
+                }
             }
             _ = clock.tick() => {
-                app::update(&mut state, Event::Tick { utc: utc_clock(), elapsed_secs: opened.elapsed().as_secs() });
-                dirty = true;
+                events.push(Event::Tick { utc: utc_clock(), elapsed_secs: opened.elapsed().as_secs() });
             }
             _ = sleep_until(next_frame.into()), if dirty => {}
             _ = sigterm.recv() => return Ok(()),
             _ = sighup.recv() => return Ok(()),
         }
-        if effects.contains(&Effect::Quit) {
+        let mut quit = false;
+        while let Some(event) = (!events.is_empty()).then(|| events.remove(0)) {
+            let produced = app::update(&mut state, event);
+            quit |= produced.contains(&Effect::Quit);
+            // Effects (log appends included) finish before the next frame is drawn.
+            events.extend(effects.apply(produced));
+            dirty = true;
+        }
+        if quit {
             return Ok(());
         }
     }

@@ -1,0 +1,172 @@
+//! The confirmation dialog: what will run where, and the rules that keep a
+//! restart from running by accident.
+
+use super::event::{Key, KeyCode};
+use crate::playbook::model::Kind;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Button {
+    Cancel,
+    Run,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Confirm {
+    pub command_id: String,
+    pub kind: Kind,
+    /// The exact text that will run, placeholders filled and quoted.
+    pub script: String,
+    /// Every target host, resolved from the host group.
+    pub hosts: Vec<String>,
+    pub host_group: String,
+    /// What a remediation needs typed: the host group, else the service.
+    pub target: String,
+    pub typed: String,
+    /// Focus starts on Cancel, so a stray Enter cancels.
+    pub focus: Button,
+    pub secrets: Vec<String>,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Pending,
+    Cancelled,
+    Confirmed,
+}
+
+impl Confirm {
+    pub fn typed_matches(&self) -> bool {
+        self.typed == self.target
+    }
+
+    /// Applies one key. Held (auto-repeated) keys are ignored entirely.
+    pub fn on_key(&mut self, key: Key) -> Outcome {
+        if key.repeat {
+            return Outcome::Pending;
+        }
+        match key.code {
+            KeyCode::Esc => Outcome::Cancelled,
+            KeyCode::Tab | KeyCode::BackTab | KeyCode::Left | KeyCode::Right => {
+                self.focus = match self.focus {
+                    Button::Cancel => Button::Run,
+                    Button::Run => Button::Cancel,
+                };
+                Outcome::Pending
+            }
+            // Half-typed target: Enter neither runs nor drops the dialog, so the
+            // next letters cannot fall through to the console's shortcuts.
+            KeyCode::Enter
+                if self.kind == Kind::Remediate
+                    && !self.typed.is_empty()
+                    && !self.typed_matches() =>
+            {
+                Outcome::Pending
+            }
+            KeyCode::Enter => match self.focus {
+                Button::Cancel => Outcome::Cancelled,
+                Button::Run if self.kind == Kind::Diagnose || self.typed_matches() => {
+                    Outcome::Confirmed
+                }
+                Button::Run => Outcome::Pending,
+            },
+            _ if self.kind == Kind::Remediate => {
+                self.edit(key);
+                Outcome::Pending
+            }
+            KeyCode::Char('y') if !key.ctrl => Outcome::Confirmed,
+            KeyCode::Char('n' | 'q') => Outcome::Cancelled,
+            _ => Outcome::Pending,
+        }
+    }
+
+    /// A remediation's target is typed into the dialog; when it matches,
+    /// focus moves to Run so the next Enter runs it.
+    fn edit(&mut self, key: Key) {
+        match key.code {
+            KeyCode::Char(c) if !key.ctrl => self.typed.push(c),
+            KeyCode::Backspace => {
+                self.typed.pop();
+            }
+            _ => {}
+        }
+        self.focus = if self.typed_matches() {
+            Button::Run
+        } else {
+            Button::Cancel
+        };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dialog(kind: Kind) -> Confirm {
+        Confirm {
+            command_id: "restart".into(),
+            kind,
+            script: "systemctl restart shop".into(),
+            hosts: vec!["web1".into(), "web2".into()],
+            host_group: "web".into(),
+            target: "web".into(),
+            typed: String::new(),
+            focus: Button::Cancel,
+            secrets: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_diagnosis_runs_on_one_deliberate_y_but_enter_starts_on_cancel() {
+        assert_eq!(
+            dialog(Kind::Diagnose).on_key(Key::char('y')),
+            Outcome::Confirmed
+        );
+        assert_eq!(
+            dialog(Kind::Diagnose).on_key(Key::plain(KeyCode::Enter)),
+            Outcome::Cancelled
+        );
+        let held = Key {
+            repeat: true,
+            ..Key::char('y')
+        };
+        assert_eq!(dialog(Kind::Diagnose).on_key(held), Outcome::Pending);
+    }
+
+    #[test]
+    fn a_remediation_needs_the_target_typed_and_y_does_nothing() {
+        let mut d = dialog(Kind::Remediate);
+        assert_eq!(d.on_key(Key::char('y')), Outcome::Pending);
+        d.on_key(Key::plain(KeyCode::Backspace));
+        assert_eq!(d.on_key(Key::plain(KeyCode::Tab)), Outcome::Pending);
+        assert_eq!(
+            d.on_key(Key::plain(KeyCode::Enter)),
+            Outcome::Pending,
+            "Run without the target typed"
+        );
+        d.on_key(Key::plain(KeyCode::Tab));
+        for c in "web".chars() {
+            d.on_key(Key::char(c));
+        }
+        assert_eq!(d.focus, Button::Run);
+        assert_eq!(d.on_key(Key::plain(KeyCode::Enter)), Outcome::Confirmed);
+    }
+
+    #[test]
+    fn held_keys_never_type_the_target() {
+        let mut d = dialog(Kind::Remediate);
+        d.on_key(Key::char('w'));
+        for c in "eb".chars() {
+            d.on_key(Key {
+                repeat: true,
+                ..Key::char(c)
+            });
+        }
+        assert_eq!(d.typed, "w");
+        assert_eq!(
+            d.on_key(Key::plain(KeyCode::Enter)),
+            Outcome::Pending,
+            "half-typed: stays open"
+        );
+        assert_eq!(d.on_key(Key::plain(KeyCode::Esc)), Outcome::Cancelled);
+    }
+}

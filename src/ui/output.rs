@@ -1,0 +1,70 @@
+//! The bottom pane: the latest run's output, following the tail unless scrolled.
+
+use super::theme::Theme;
+use crate::app::runs::RunStatus;
+use crate::app::{Focus, State};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
+    let focused = state.focus == Focus::Output;
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(if focused {
+            theme.border_focused
+        } else {
+            theme.border
+        });
+    let Some(run) = state.output.current() else {
+        let hint = Paragraph::new(Line::styled(
+            "No command run yet. Tab to the step text, select a command with j/k, Enter to run it.",
+            theme.muted,
+        ));
+        frame.render_widget(hint.block(block.title(" Output ")), area);
+        return;
+    };
+    let (status, style) = match &run.status {
+        RunStatus::Running => ("running… (Ctrl-C cancels)".to_string(), theme.accent),
+        RunStatus::DryRun => ("dry run: nothing ran".to_string(), theme.muted),
+        RunStatus::Finished(result) if result.ok() => (result.describe(), theme.ok),
+        RunStatus::Finished(result) => (result.describe(), theme.danger),
+        RunStatus::Failed(error) => (format!("failed to start: {error}"), theme.danger),
+    };
+    let follow = if state.output.following() {
+        ""
+    } else {
+        " · scrolled (PgDn to follow)"
+    };
+    let title = Line::from(vec![
+        Span::raw(format!(
+            " Output [{}] on {} · ",
+            run.command_id,
+            run.hosts.join(", ")
+        )),
+        Span::styled(status, style),
+        Span::styled(format!("{follow} "), theme.muted),
+    ]);
+    let inner_height = area.height.saturating_sub(2) as usize;
+    let end = run
+        .lines
+        .len()
+        .saturating_sub(state.output.scroll_from_bottom);
+    let start = end.saturating_sub(inner_height);
+    // Only the visible lines are cloned: a 100,000-line scrollback costs nothing per frame.
+    let lines: Vec<Line> = run
+        .lines
+        .range(start..end)
+        .map(|text| Line::raw(sanitize(text)))
+        .collect();
+    frame.render_widget(Paragraph::new(lines).block(block.title(title)), area);
+}
+
+/// Control characters would move the cursor or recolour the screen; show them inert.
+fn sanitize(text: &str) -> String {
+    crate::incident::store_output::strip_ansi(text)
+        .chars()
+        .map(|c| if c.is_control() && c != '\t' { '·' } else { c })
+        .collect()
+}

@@ -1,0 +1,170 @@
+//! Dialogs drawn over the panes: confirmation, prompts, contacts, quit.
+
+use super::theme::Theme;
+use crate::app::State;
+use crate::app::confirm::{Button, Confirm};
+use crate::app::state::{Overlay, Prompt};
+use crate::playbook::model::Kind;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
+    match &state.overlay {
+        Some(Overlay::Help) => super::help::draw(frame, area, theme),
+        Some(Overlay::Confirm(dialog)) => confirm(frame, area, dialog, state, theme),
+        Some(Overlay::Prompt(prompt)) => prompt_box(frame, area, prompt, theme),
+        Some(Overlay::Escalation) => escalation(frame, area, state, theme),
+        Some(Overlay::QuitWhileRunning) => popup(
+            frame,
+            area,
+            " Quit? ",
+            vec![
+                Line::raw("A command is still running."),
+                Line::raw("y: cancel it and quit · any other key: stay"),
+            ],
+            theme.danger,
+            theme,
+        ),
+        None => {}
+    }
+}
+
+fn popup(
+    frame: &mut Frame,
+    area: Rect,
+    title: &str,
+    lines: Vec<Line>,
+    border: ratatui::style::Style,
+    theme: &Theme,
+) {
+    let width = area.width.saturating_sub(4).min(90);
+    let inner = width.saturating_sub(2).max(1) as usize;
+    // Wrapped lines take more rows: count them so the buttons are never cut off.
+    let rows: usize = lines.iter().map(|l| l.width().div_ceil(inner).max(1)).sum();
+    let height = (rows as u16 + 2).min(area.height);
+    let rect = Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    };
+    frame.render_widget(Clear, rect);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(title.to_string())
+        .border_style(border);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false })
+            .style(theme.text),
+        rect,
+    );
+}
+
+fn confirm(frame: &mut Frame, area: Rect, dialog: &Confirm, state: &State, theme: &Theme) {
+    let remediate = dialog.kind == Kind::Remediate;
+    let (title, border) = if remediate {
+        (" REMEDIATION: confirm ", theme.danger)
+    } else {
+        (" Run diagnosis? ", theme.accent)
+    };
+    let mut lines = vec![Line::from(vec![
+        Span::styled(format!("[{}]", dialog.command_id), theme.heading),
+        Span::raw(format!(" on {}", dialog.host_group)),
+    ])];
+    lines.push(Line::from(vec![
+        Span::styled("hosts: ", theme.muted),
+        Span::raw(dialog.hosts.join(", ")),
+    ]));
+    if state.mode == crate::app::Mode::DryRun {
+        lines.push(Line::styled("DRY-RUN: nothing will run", theme.accent));
+    }
+    lines.push(Line::default());
+    let redactor = crate::incident::redact::Redactor::new(dialog.secrets.clone());
+    for line in redactor.redact(&dialog.script).lines() {
+        lines.push(Line::from(vec![
+            Span::styled("  $ ", theme.muted),
+            Span::styled(line.to_string(), theme.code),
+        ]));
+    }
+    lines.push(Line::default());
+    if remediate {
+        let mark = if dialog.typed_matches() {
+            Span::styled(" ✓", theme.ok)
+        } else {
+            Span::raw("")
+        };
+        lines.push(Line::from(vec![
+            Span::raw(format!("Type `{}` to enable Run: ", dialog.target)),
+            Span::styled(format!("{}▏", dialog.typed), theme.selection),
+            mark,
+        ]));
+    } else {
+        lines.push(Line::styled("y runs it · Esc cancels", theme.muted));
+    }
+    let button = |label: &str, on: bool| {
+        Span::styled(
+            format!(" {label} "),
+            if on { theme.selection } else { theme.muted },
+        )
+    };
+    lines.push(Line::from(vec![
+        button("Cancel", dialog.focus == Button::Cancel),
+        Span::raw("  "),
+        button("Run", dialog.focus == Button::Run),
+    ]));
+    popup(frame, area, title, lines, border, theme);
+}
+
+fn prompt_box(frame: &mut Frame, area: Rect, prompt: &Prompt, theme: &Theme) {
+    let lines = vec![
+        Line::raw(prompt.label.clone()),
+        Line::styled(
+            format!(
+                "> {}▏",
+                if prompt.secret {
+                    "•".repeat(prompt.input.chars().count())
+                } else {
+                    prompt.input.clone()
+                }
+            ),
+            theme.selection,
+        ),
+        Line::styled("Enter accepts · Esc cancels", theme.muted),
+    ];
+    popup(frame, area, " Input ", lines, theme.border_focused, theme);
+}
+
+fn escalation(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
+    let mut lines = Vec::new();
+    if state.playbook.escalation.is_empty() {
+        lines.push(Line::styled(
+            "This playbook names no escalation contacts.",
+            theme.muted,
+        ));
+    }
+    for (n, contact) in state.playbook.escalation.iter().enumerate() {
+        let after = contact
+            .after
+            .map(|a| format!(" (after {})", humantime::format_duration(a)))
+            .unwrap_or_default();
+        lines.push(Line::from(vec![
+            Span::styled(format!("{}. {}", n + 1, contact.name), theme.heading),
+            Span::styled(after, theme.muted),
+        ]));
+        if let Some(how) = &contact.contact {
+            lines.push(Line::raw(format!("   {how}")));
+        }
+    }
+    popup(
+        frame,
+        area,
+        " Escalation ",
+        lines,
+        theme.border_focused,
+        theme,
+    );
+}
