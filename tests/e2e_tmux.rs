@@ -161,3 +161,69 @@ fn sigterm_and_sighup_restore_the_terminal() {
         assert_terminal_restored(&after);
     }
 }
+
+#[test]
+fn a_command_runs_from_the_console_after_confirmation_and_is_logged() {
+    let dir = tempfile::tempdir().unwrap();
+    let playbook = dir.path().join("pb.md");
+    std::fs::write(
+        &playbook,
+        "---\ntitle: E2E\nservice: shop\n---\n# E2E\n\n## Look\n```sh {id=greet}\necho hello-from-opsdeck\n```\n\n## Fix\n```sh {id=fix kind=remediate}\necho fixed-it\n```\n",
+    )
+    .unwrap();
+    let data = dir.path().join("data");
+    let script = format!(
+        "OPSDECK_DATA_DIR={} {} open {}; echo EXIT=$?; sleep 30",
+        data.display(),
+        binary(),
+        playbook.display()
+    );
+    let Some(tmux) = Tmux::start("run", &script) else {
+        return;
+    };
+    tmux.wait_for("[greet]");
+    tmux.keys(&["Tab"]);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Run diagnosis?");
+    tmux.keys(&["y"]);
+    tmux.wait_for("exit 0");
+    let screen = tmux.wait_for("hello-from-opsdeck");
+    assert!(screen.contains("Output [greet]"), "{screen}");
+
+    // The remediation waits for its target to be typed.
+    tmux.keys(&["h"]);
+    tmux.keys(&["j"]);
+    tmux.keys(&["Tab"]);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("REMEDIATION");
+    tmux.keys(&["y"]);
+    tmux.keys(&["Enter"]);
+    std::thread::sleep(Duration::from_millis(300));
+    let waiting = tmux.screen();
+    assert!(
+        !waiting.contains("Output [fix]"),
+        "ran without the typed target: {waiting}"
+    );
+    assert!(
+        waiting.contains("REMEDIATION"),
+        "the dialog stays open: {waiting}"
+    );
+    tmux.keys(&["BSpace"]);
+    tmux.keys(&["-l", "shop"]);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Output [fix]");
+    tmux.keys(&["q"]);
+    tmux.wait_for("EXIT=0");
+
+    let incidents: Vec<_> = std::fs::read_dir(data.join("incidents")).unwrap().collect();
+    assert_eq!(incidents.len(), 1);
+    let events =
+        std::fs::read_to_string(incidents[0].as_ref().unwrap().path().join("events.jsonl"))
+            .unwrap();
+    assert_eq!(
+        events.matches("\"kind\":\"command_finished\"").count(),
+        2,
+        "{events}"
+    );
+    assert!(events.contains("\"kind\":\"command_confirmed\""));
+}
