@@ -165,3 +165,81 @@ fn runbook_sections_become_steps() {
         }
     }
 }
+
+#[test]
+fn console_transcripts_split_commands_from_their_sample_output() {
+    let path = std::path::Path::new("tests/fixtures/runbooks/kube-job-failed.md");
+    let parsed = opsdeck::playbook::load(path);
+    assert!(!parsed.has_errors(), "{:#?}", parsed.diagnostics);
+    let playbook = parsed.playbook.unwrap();
+    // The first command is the plain `bash` fence of the Diagnosis step.
+    let runs: Vec<&str> = playbook
+        .commands()
+        .skip(1)
+        .map(|c| c.run.as_str())
+        .collect();
+    assert_eq!(
+        runs,
+        vec![
+            "kubectl get jobs -n <namespace> \\\n    --sort-by=.metadata.creationTimestamp",
+            "kubectl describe job -n <namespace> <job>",
+            "POD='<failed pod>'",
+            "kubectl logs -n $NAMESPACE \"$POD\" --tail=100",
+        ]
+    );
+    let first = playbook.commands().nth(1).unwrap();
+    assert!(
+        first
+            .sample_output
+            .as_deref()
+            .unwrap()
+            .contains("nightly-etl   0/1")
+    );
+    assert!(
+        !first.run.contains("COMPLETIONS"),
+        "sample output is never part of a command"
+    );
+}
+
+#[test]
+fn wiki_placeholders_become_values_to_ask_for_and_are_passed_quoted() {
+    use opsdeck::exec::resolve::resolve;
+    use std::collections::BTreeMap;
+    let playbook = opsdeck::playbook::load(std::path::Path::new(
+        "tests/fixtures/runbooks/kube-job-failed.md",
+    ))
+    .playbook
+    .unwrap();
+    let describe = playbook.commands().nth(2).unwrap();
+    assert_eq!(
+        resolve(&describe.run, &playbook, &BTreeMap::new()).unwrap_err(),
+        vec!["namespace", "job"]
+    );
+    let vars: BTreeMap<String, String> = [("namespace", "batch"), ("job", "nightly etl")]
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .into();
+    assert_eq!(
+        resolve(&describe.run, &playbook, &vars).unwrap().script,
+        "kubectl describe job -n batch 'nightly etl'"
+    );
+    let assign = playbook.commands().nth(3).unwrap();
+    assert_eq!(
+        resolve(&assign.run, &playbook, &BTreeMap::new()).unwrap_err(),
+        vec!["POD"],
+        "named after the assignment"
+    );
+    let vars: BTreeMap<String, String> =
+        [("POD".to_string(), "etl-x7'; rm -rf /".to_string())].into();
+    assert_eq!(
+        resolve(&assign.run, &playbook, &vars).unwrap().script,
+        r"POD='etl-x7'\''; rm -rf /'"
+    );
+    let logs = playbook.commands().nth(4).unwrap();
+    let vars: BTreeMap<String, String> = [("NAMESPACE", "batch"), ("POD", "etl-x7")]
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .into();
+    assert_eq!(
+        resolve(&logs.run, &playbook, &vars).unwrap().script,
+        "export NAMESPACE=batch\nexport POD=etl-x7\nkubectl logs -n $NAMESPACE \"$POD\" --tail=100"
+    );
+}

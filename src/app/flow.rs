@@ -40,7 +40,9 @@ pub fn start(state: &mut State, command_id: &str) -> Vec<Effect> {
         Err(missing) => {
             let name = missing[0].clone();
             let declared = state.playbook.variables.get(&name);
-            let hint = declared.and_then(|v| v.description.clone());
+            let hint = declared
+                .and_then(|v| v.description.clone())
+                .or_else(|| crate::exec::resolve::placeholder_hint(&command.run, &name));
             let secret = declared.is_some_and(|v| v.secret);
             let label = match hint {
                 Some(hint) => format!("Value for {{{{{name}}}}} ({hint})"),

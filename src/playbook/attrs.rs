@@ -116,6 +116,7 @@ pub fn build_command(source: CommandSource, report: &mut Report) -> Command {
         show_only: false,
         interactive: false,
         explain: None,
+        sample_output: None,
         pos: source.pos,
         attr_pos: source
             .attrs

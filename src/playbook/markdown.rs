@@ -161,23 +161,48 @@ fn build_step(
             content.push(Block::Text(text.to_string()));
         }
     };
-    for (n, fence) in section.fences.iter().enumerate() {
+    let mut n = 0;
+    for fence in &section.fences {
         push_text(cursor, fence.range.start, &mut content);
         cursor = fence.range.end.min(section.content.end);
         let fence_pos = pos(fence.range.start);
         let attrs = fence_attrs(body, fence, offset, index, report);
-        let command = build_command(
-            CommandSource {
-                lang: fence_lang(&fence.info).to_string(),
-                run: fence.code.trim_end_matches('\n').to_string(),
-                pos: fence_pos,
-                default_id: format!("{step_slug}-{}", n + 1),
-                attrs,
-                show_only_key: "run",
-            },
-            report,
-        );
-        content.push(Block::Command(command));
+        let lang = fence_lang(&fence.info);
+        let code = fence.code.trim_end_matches('\n');
+        let parts = if lang == "console" {
+            transcript(code)
+        } else {
+            Vec::new()
+        };
+        let parts = if parts.is_empty() {
+            vec![(code.to_string(), None)]
+        } else {
+            parts
+        };
+        let several = parts.len() > 1;
+        for (k, (run, sample_output)) in parts.into_iter().enumerate() {
+            n += 1;
+            let mut attrs = attrs.clone();
+            if several {
+                // One fence, several commands: an explicit id gets a suffix per command.
+                for attr in attrs.iter_mut().filter(|a| a.key == "id") {
+                    attr.value = format!("{}-{}", attr.value, k + 1);
+                }
+            }
+            let mut command = build_command(
+                CommandSource {
+                    lang: lang.to_string(),
+                    run,
+                    pos: fence_pos,
+                    default_id: format!("{step_slug}-{n}"),
+                    attrs,
+                    show_only_key: "run",
+                },
+                report,
+            );
+            command.sample_output = sample_output;
+            content.push(Block::Command(command));
+        }
     }
     push_text(cursor, section.content.end, &mut content);
     if section.heading.is_none() && content.is_empty() {
@@ -220,6 +245,35 @@ fn fence_attrs(
         return Vec::new();
     };
     parse_fence_attrs(&after[..close], inner_pos, report)
+}
+
+/// A `console` transcript: lines after a `$ ` or `# ` prompt are commands
+/// (`\` continuations joined), the lines after each are its sample output.
+/// Empty when the block has no prompts (then it is one command as written).
+pub fn transcript(code: &str) -> Vec<(String, Option<String>)> {
+    let mut parts: Vec<(String, Vec<&str>)> = Vec::new();
+    let mut continuing = false;
+    for line in code.lines() {
+        if continuing && let Some((command, _)) = parts.last_mut() {
+            command.push('\n');
+            command.push_str(line);
+            continuing = line.trim_end().ends_with('\\');
+            continue;
+        }
+        if let Some(command) = line.strip_prefix("$ ").or_else(|| line.strip_prefix("# ")) {
+            parts.push((command.to_string(), Vec::new()));
+            continuing = command.trim_end().ends_with('\\');
+        } else if let Some((_, output)) = parts.last_mut() {
+            output.push(line);
+        }
+    }
+    parts
+        .into_iter()
+        .map(|(command, output)| {
+            let output = output.join("\n");
+            (command, (!output.trim().is_empty()).then_some(output))
+        })
+        .collect()
 }
 
 /// Drops blank lines at both ends, keeping the first line's indentation.

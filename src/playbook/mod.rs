@@ -13,6 +13,7 @@ pub mod render;
 pub mod source;
 mod urls;
 pub mod validate;
+pub mod wiki_placeholders;
 mod yaml_form;
 pub mod yaml_tree;
 

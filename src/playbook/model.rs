@@ -236,6 +236,9 @@ pub struct Command {
     pub interactive: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explain: Option<String>,
+    /// Sample output printed after the command in a `console` transcript: shown, never run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sample_output: Option<String>,
     pub pos: Pos,
     /// Where each attribute's value was written, for precise diagnostics.
     #[serde(skip)]

@@ -77,15 +77,26 @@ fn command_lines(command: &Command, selected: bool, theme: &Theme) -> Vec<Line<'
             Span::styled(line.to_string(), code_style),
         ]));
     }
+    if let Some(sample) = &command.sample_output {
+        for line in sample.lines() {
+            lines.push(Line::from(vec![
+                Span::styled("    ", theme.muted),
+                Span::styled(line.to_string(), theme.muted),
+            ]));
+        }
+    }
     lines
 }
 
 /// The user's scroll, moved just enough that the selected command is on screen.
 fn visible_scroll(lines: &[Line], selected_at: Option<usize>, scroll: u16, area: Rect) -> u16 {
-    let Some(selected_at) = selected_at else { return scroll };
+    let Some(selected_at) = selected_at else {
+        return scroll;
+    };
     let width = area.width.saturating_sub(2).max(1) as usize;
     let height = area.height.saturating_sub(2) as usize;
-    let rows = |range: &[Line]| -> usize { range.iter().map(|l| l.width().div_ceil(width).max(1)).sum() };
+    let rows =
+        |range: &[Line]| -> usize { range.iter().map(|l| l.width().div_ceil(width).max(1)).sum() };
     let top = rows(&lines[..selected_at]);
     let bottom = top + rows(&lines[selected_at..(selected_at + 2).min(lines.len())]);
     let scroll = scroll as usize;
