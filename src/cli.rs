@@ -31,6 +31,9 @@ pub enum Command {
         /// Fill a placeholder: `--var unit=shop-web` (repeatable).
         #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
         vars: Vec<(String, String)>,
+        /// Start a new incident instead of resuming the open one of this playbook.
+        #[arg(long)]
+        new_incident: bool,
     },
     /// Validate playbooks; prints `path:line:col: error: message` with a fix.
     Check {
@@ -120,6 +123,7 @@ pub fn main() -> ExitCode {
             dry_run,
             read_only,
             vars,
+            new_incident,
         }) => {
             let mode = if dry_run {
                 crate::app::Mode::DryRun
@@ -131,6 +135,7 @@ pub fn main() -> ExitCode {
             let options = crate::runtime::ConsoleOptions {
                 mode,
                 vars: vars.into_iter().collect(),
+                new_incident,
             };
             commands::open(&playbook, options)
         }

@@ -287,3 +287,38 @@ fn the_clock_tick_updates_the_status_fields() {
     assert_eq!(state.utc_clock, "03:04:05");
     assert_eq!(state.elapsed_secs, 65);
 }
+
+#[test]
+fn replayed_step_events_restore_progress_and_select_the_first_open_step() {
+    let mut state = site_down();
+    let titles: Vec<String> = state
+        .playbook
+        .steps
+        .iter()
+        .map(|s| s.title.clone())
+        .collect();
+    let entries = vec![
+        Entry::StepDone {
+            step: titles[0].clone(),
+        },
+        Entry::StepSkipped {
+            step: titles[1].clone(),
+        },
+        Entry::StepDone {
+            step: titles[2].clone(),
+        },
+        Entry::StepReopened {
+            step: titles[2].clone(),
+        },
+        Entry::StepDone {
+            step: "a step that was renamed since".into(),
+        },
+    ];
+    let applied = opsdeck::app::resume::restore_progress(&mut state, &entries);
+    assert_eq!(applied, 4);
+    assert_eq!(
+        &state.step_status[..3],
+        &[StepStatus::Done, StepStatus::Skipped, StepStatus::Pending]
+    );
+    assert_eq!(state.selected_step, 2);
+}

@@ -92,8 +92,9 @@ fn binary() -> &'static str {
 /// After the console exits, print its exit code and the terminal modes.
 fn script(pid_file: &Path) -> String {
     format!(
-        "sh -c 'echo $$ > {pid}; exec {bin} open playbooks/site-down.md'; echo EXIT=$?; stty -a | tr ' ' '\\n' | grep -E '^-?(icanon|echo)$' | tr '\\n' ' '; echo; sleep 30",
+        "sh -c 'echo $$ > {pid}; OPSDECK_DATA_DIR={data} exec {bin} open playbooks/site-down.md'; echo EXIT=$?; stty -a | tr ' ' '\\n' | grep -E '^-?(icanon|echo)$' | tr '\\n' ' '; echo; sleep 30",
         pid = pid_file.display(),
+        data = pid_file.with_file_name("data").display(),
         bin = binary()
     )
 }
@@ -226,4 +227,32 @@ fn a_command_runs_from_the_console_after_confirmation_and_is_logged() {
         "{events}"
     );
     assert!(events.contains("\"kind\":\"command_confirmed\""));
+}
+
+#[test]
+fn reopening_a_playbook_resumes_its_open_incident_with_the_steps_progress() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let open = format!(
+        "OPSDECK_DATA_DIR={} {} open playbooks/site-down.md",
+        data.display(),
+        binary()
+    );
+    let Some(tmux) = Tmux::start("resume", &format!("{open}; {open}; echo EXIT=$?; sleep 30"))
+    else {
+        return;
+    };
+    tmux.wait_for("Steps 0/6");
+    tmux.keys(&["Space"]);
+    tmux.keys(&["s"]);
+    tmux.wait_for("Steps 2/6");
+    tmux.keys(&["q"]);
+    let screen = tmux.wait_for("resumed open incident");
+    assert!(screen.contains("Steps 2/6"), "{screen}");
+    assert!(
+        screen.contains("▸  3."),
+        "the first open step is selected: {screen}"
+    );
+    tmux.keys(&["q"]);
+    tmux.wait_for("EXIT=0");
 }

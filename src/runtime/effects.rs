@@ -27,6 +27,12 @@ pub struct Effects {
 }
 
 impl Effects {
+    /// Continues an incident that was resumed at start.
+    pub fn with_log(mut self, log: IncidentLog) -> Effects {
+        self.log = Some(log);
+        self
+    }
+
     pub fn new(
         playbook_path: PathBuf,
         title: String,

@@ -21,6 +21,8 @@ const FRAME: Duration = Duration::from_millis(33);
 pub struct ConsoleOptions {
     pub mode: Mode,
     pub vars: BTreeMap<String, String>,
+    /// Start a new incident even if one is open for this playbook.
+    pub new_incident: bool,
 }
 
 pub fn run_console(
@@ -48,10 +50,18 @@ pub fn run_console(
     let title = playbook.title.clone();
     let mut state = State::new(playbook, path.display().to_string(), options.mode);
     state.vars = vars;
+    let resumed = if options.new_incident {
+        None
+    } else {
+        resume_open_incident(&path, &secrets, &mut state)
+    };
     let mut terminal = tui::enter()?;
     let result = runtime.block_on(async {
         let (events_tx, events_rx) = mpsc::channel(256);
-        let effects = Effects::new(path, title, secrets, events_tx);
+        let mut effects = Effects::new(path, title, secrets, events_tx);
+        if let Some(log) = resumed {
+            effects = effects.with_log(log);
+        }
         event_loop(&mut terminal, state, &theme, effects, events_rx).await
     });
     tui::leave();
@@ -134,6 +144,32 @@ async fn event_loop(
             return Ok(());
         }
     }
+}
+
+/// The open incident of this playbook (after a crash or a hand-over) goes on:
+/// its step progress is replayed and new events are appended to it.
+fn resume_open_incident(
+    path: &std::path::Path,
+    secrets: &[String],
+    state: &mut State,
+) -> Option<crate::incident::IncidentLog> {
+    use crate::incident::{self, IncidentLog, redact::Redactor};
+    let base = incident::incidents_dir()?;
+    let canonical = std::fs::canonicalize(path).ok()?.display().to_string();
+    let open = incident::list::open_for(&base, &canonical)?;
+    let replayed = incident::replay(&open.dir.join(incident::store::EVENTS_FILE)).ok()?;
+    let log = IncidentLog::resume(&open.dir, Redactor::new(secrets.to_vec())).ok()?;
+    let restored = app::resume::restore_progress(state, replayed.entries());
+    let torn = if replayed.torn_tail.is_some() {
+        "; a torn last line was skipped"
+    } else {
+        ""
+    };
+    state.message = Some(format!(
+        "resumed open incident {} ({} events, {restored} step marks{torn}); --new-incident starts a new one",
+        open.id, open.events
+    ));
+    Some(log)
 }
 
 /// `HH:MM:SS` in UTC.
