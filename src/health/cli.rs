@@ -1,0 +1,188 @@
+//! `opsdeck health PLAYBOOK [--once | --watch] [--format json]`.
+
+use super::http_client::{HttpClient, HttpOptions};
+use super::probe::ProbeContext;
+use super::report;
+use super::scheduler::{self, HealthEvent, Scheduler, Settings};
+use super::state::Status;
+use crate::playbook::{self, Playbook, render};
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+use tokio::sync::mpsc;
+
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_ERROR: u8 = 1;
+pub const EXIT_DOWN: u8 = 2;
+
+/// Runs every check once (the default), or with `watch` keeps checking and
+/// prints each transition until interrupted. Exit 0 when nothing is down,
+/// 2 when something is, 1 when the playbook cannot be used.
+pub fn run(path: &Path, once: bool, watch: bool, json: bool) -> u8 {
+    let Some(playbook) = load(path) else {
+        return EXIT_ERROR;
+    };
+    let context = match context_for(&playbook, HttpOptions::default()) {
+        Ok(context) => context,
+        Err(why) => {
+            eprintln!("opsdeck health: {why}");
+            return EXIT_ERROR;
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("opsdeck health: cannot start: {err}");
+            return EXIT_ERROR;
+        }
+    };
+    let settings = Settings::default();
+    let name = path.display().to_string();
+    let mut stdout = std::io::stdout();
+    // `--once` wins over `--watch`: a smoke test must end.
+    if watch && !once {
+        runtime.block_on(watch_changes(
+            &playbook,
+            &context,
+            &settings,
+            json,
+            &mut stdout,
+            interrupted(),
+        ))
+    } else {
+        runtime.block_on(check_once(
+            &playbook,
+            &name,
+            &context,
+            &settings,
+            json,
+            &mut stdout,
+        ))
+    }
+}
+
+/// The probes' shared context for a playbook.
+pub fn context_for(playbook: &Playbook, options: HttpOptions) -> Result<ProbeContext, String> {
+    Ok(ProbeContext {
+        http: HttpClient::new(&options)?,
+        prometheus: playbook.prometheus.clone(),
+    })
+}
+
+/// Every check once, printed as a table or JSON; returns the exit code.
+pub async fn check_once(
+    playbook: &Playbook,
+    name: &str,
+    context: &ProbeContext,
+    settings: &Settings,
+    json: bool,
+    out: &mut dyn Write,
+) -> u8 {
+    let entries = match scheduler::entries(playbook, settings, context) {
+        Ok(entries) => entries,
+        Err(why) => {
+            eprintln!("opsdeck health: {name}: {why}");
+            return EXIT_ERROR;
+        }
+    };
+    if entries.is_empty() && !json {
+        let _ = writeln!(out, "{name} has no checks (add them under `checks:`)");
+        return EXIT_OK;
+    }
+    let outcomes = scheduler::check_all_once(&entries, settings.max_in_flight).await;
+    let results: Vec<_> = playbook.checks.iter().zip(outcomes.iter()).collect();
+    let text = if json {
+        report::once_json(name, &results) + "\n"
+    } else {
+        report::once_text(&results)
+    };
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+    report::exit_code(outcomes.iter().map(|o| Status::from(o.verdict)))
+}
+
+/// Prints every status change until `stop` completes (or output fails);
+/// returns the exit code for the statuses at that moment.
+pub async fn watch_changes(
+    playbook: &Playbook,
+    context: &ProbeContext,
+    settings: &Settings,
+    json: bool,
+    out: &mut dyn Write,
+    stop: impl Future<Output = ()>,
+) -> u8 {
+    let entries = match scheduler::entries(playbook, settings, context) {
+        Ok(entries) => entries,
+        Err(why) => {
+            eprintln!("opsdeck health: {why}");
+            return EXIT_ERROR;
+        }
+    };
+    let (events, mut received) = mpsc::channel(256);
+    let mut scheduler = Scheduler::start(entries, settings, events);
+    let mut statuses: BTreeMap<String, Status> = BTreeMap::new();
+    tokio::pin!(stop);
+    loop {
+        tokio::select! {
+            event = received.recv() => match event {
+                Some(HealthEvent::Changed(change)) => {
+                    statuses.insert(change.id.clone(), change.transition.to);
+                    let line = if json { report::change_json(&change) } else { report::change_text(&change) };
+                    if writeln!(out, "{line}").and_then(|()| out.flush()).is_err() {
+                        break;
+                    }
+                }
+                Some(HealthEvent::Checked(_)) => {}
+                None => break,
+            },
+            () = &mut stop => break,
+        }
+    }
+    scheduler.stop();
+    report::exit_code(statuses.into_values())
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+async fn interrupted() {
+    use tokio::signal::unix::{SignalKind, signal};
+    match signal(SignalKind::terminate()) {
+        Ok(mut term) => {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+        }
+        Err(_) => {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
+}
+
+/// The playbook, or its diagnostics printed and `None`.
+fn load(path: &Path) -> Option<Playbook> {
+    let parsed = playbook::load(path);
+    if parsed.playbook.is_none() {
+        let source = playbook::read_limited(path).ok();
+        let text = source.as_deref().and_then(|b| std::str::from_utf8(b).ok());
+        let stderr = std::io::stderr();
+        let color =
+            stderr.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        eprint!(
+            "{}",
+            render::render_text(
+                &path.display().to_string(),
+                text,
+                &parsed.diagnostics,
+                color
+            )
+        );
+        eprintln!(
+            "opsdeck health: cannot use {}: fix the errors above",
+            path.display()
+        );
+    }
+    parsed.playbook
+}

@@ -1,0 +1,194 @@
+//! `command: CMD`: run it with `sh -c`, judge its exit code and output.
+//! Local only for now; a check with a remote `host` waits for the SSH runner.
+
+use super::outcome::{Failure, FailureKind, Outcome, Verdict, format_latency, snippet};
+use super::probe::{Probe, ProbeFuture};
+use crate::playbook::model::Expect;
+use std::process::Stdio;
+use std::time::Instant;
+use tokio::io::{AsyncRead, AsyncReadExt};
+
+/// Output kept per stream; the rest is read and dropped so the child never blocks.
+const MAX_OUTPUT: usize = 64 * 1024;
+
+pub struct CommandProbe {
+    script: String,
+    /// A playbook host group; `None` or `local` runs here.
+    host: Option<String>,
+    expect: Expect,
+}
+
+impl CommandProbe {
+    pub fn new(script: &str, host: Option<&str>, expect: Expect) -> CommandProbe {
+        CommandProbe {
+            script: script.to_string(),
+            host: host.filter(|h| *h != "local").map(str::to_string),
+            expect,
+        }
+    }
+
+    async fn execute(&self) -> Outcome {
+        let start = Instant::now();
+        if let Some(host) = &self.host {
+            return Outcome::failed(
+                Verdict::Unknown,
+                start.elapsed(),
+                Failure::new(
+                    FailureKind::Setup,
+                    self.asked(),
+                    format!("runs on `{host}` over SSH, which health checks cannot do yet"),
+                ),
+            );
+        }
+        let mut command = tokio::process::Command::new("sh");
+        command
+            .arg("-c")
+            .arg(&self.script)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            // Its own process group, so a timeout kills what it started too.
+            .process_group(0)
+            .kill_on_drop(true);
+        let mut child = match command.spawn() {
+            Ok(child) => child,
+            Err(err) => {
+                return Outcome::down(
+                    start.elapsed(),
+                    Failure::new(
+                        FailureKind::Setup,
+                        self.asked(),
+                        format!("cannot start sh: {err}"),
+                    ),
+                );
+            }
+        };
+        let group = child.id().map(GroupKiller);
+        let stdout = child.stdout.take();
+        let stderr = child.stderr.take();
+        let (out, err, status) =
+            tokio::join!(read_capped(stdout), read_capped(stderr), child.wait());
+        // Finished normally: nothing left to kill, and the id may be reused soon.
+        std::mem::forget(group);
+        let latency = start.elapsed();
+        let output = format!("{out}{err}");
+        let code = match status {
+            Ok(status) => status.code(),
+            Err(err) => {
+                return Outcome::down(
+                    latency,
+                    Failure::new(FailureKind::Setup, self.asked(), format!("lost sh: {err}")),
+                );
+            }
+        };
+        self.judge(code, &out, &output, latency)
+    }
+
+    fn judge(
+        &self,
+        code: Option<i32>,
+        stdout: &str,
+        output: &str,
+        latency: std::time::Duration,
+    ) -> Outcome {
+        let fail = |verdict, message: String| {
+            Outcome::failed(
+                verdict,
+                latency,
+                Failure::new(FailureKind::Unexpected, self.asked(), message)
+                    .answered(snippet(output, 200)),
+            )
+        };
+        let expected = self.expect.exit_code.unwrap_or(0);
+        if code != Some(expected) {
+            let got = code.map_or("killed by a signal".to_string(), |c| format!("exit {c}"));
+            let first = first_line(output);
+            let said = if first.is_empty() {
+                String::new()
+            } else {
+                format!(": {first}")
+            };
+            return fail(
+                Verdict::Down,
+                format!("{got}, expected exit {expected}{said}"),
+            );
+        }
+        if let Some(needle) = &self.expect.output_contains
+            && !output.contains(needle.as_str())
+        {
+            return fail(Verdict::Down, format!("output does not contain `{needle}`"));
+        }
+        if let Some(max) = self.expect.max_latency
+            && latency > max
+        {
+            return fail(
+                Verdict::Degraded,
+                format!(
+                    "slow: took {}, over {}",
+                    format_latency(latency),
+                    format_latency(max)
+                ),
+            );
+        }
+        let first = first_line(stdout);
+        let summary = if first.is_empty() {
+            format!("exit {expected} in {}", format_latency(latency))
+        } else {
+            first
+        };
+        Outcome::up(latency, summary)
+    }
+}
+
+fn first_line(text: &str) -> String {
+    snippet(
+        text.lines().find(|l| !l.trim().is_empty()).unwrap_or(""),
+        80,
+    )
+}
+
+/// Reads a stream to its end, keeping the first `MAX_OUTPUT` bytes.
+async fn read_capped(stream: Option<impl AsyncRead + Unpin>) -> String {
+    let Some(mut stream) = stream else {
+        return String::new();
+    };
+    let mut kept = Vec::new();
+    let mut buffer = [0u8; 8192];
+    while let Ok(n) = stream.read(&mut buffer).await {
+        if n == 0 {
+            break;
+        }
+        let room = MAX_OUTPUT.saturating_sub(kept.len());
+        kept.extend_from_slice(&buffer[..n.min(room)]);
+    }
+    String::from_utf8_lossy(&kept).into_owned()
+}
+
+/// Kills the command's whole process group when the probe is dropped at its
+/// deadline, so a hung check does not leave its processes behind.
+struct GroupKiller(u32);
+
+impl Drop for GroupKiller {
+    fn drop(&mut self) {
+        if let Ok(pgid) = libc::pid_t::try_from(self.0) {
+            // SAFETY: kill(2) with a negative pid signals that process group;
+            // it touches no memory of ours.
+            unsafe {
+                libc::kill(-pgid, libc::SIGKILL);
+            }
+        }
+    }
+}
+
+impl Probe for CommandProbe {
+    fn asked(&self) -> String {
+        match &self.host {
+            Some(host) => format!("sh -c {:?} on {host}", self.script),
+            None => format!("sh -c {:?}", self.script),
+        }
+    }
+
+    fn run(&self) -> ProbeFuture<'_> {
+        Box::pin(self.execute())
+    }
+}
