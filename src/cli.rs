@@ -65,6 +65,18 @@ pub enum Command {
         #[command(subcommand)]
         command: LogCommand,
     },
+    /// Run the playbook's health checks once (exit 0 nothing down, 2 something down), or `--watch`.
+    Health {
+        playbook: PathBuf,
+        /// Run every check once and exit (the default).
+        #[arg(long, conflicts_with = "watch")]
+        once: bool,
+        /// Keep checking and print each status change until interrupted.
+        #[arg(long)]
+        watch: bool,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Print the parsed playbook model.
     Show {
         playbook: PathBuf,
@@ -112,7 +124,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     if !matches!(
         cli.command,
-        Some(Command::Open { .. } | Command::Exec { .. })
+        Some(Command::Open { .. } | Command::Exec { .. } | Command::Health { .. })
     ) {
         restore_default_sigpipe();
     }
@@ -157,6 +169,12 @@ pub fn main() -> ExitCode {
             };
             commands::exec(&playbook, &command_id, &options)
         }
+        Some(Command::Health {
+            playbook,
+            once,
+            watch,
+            format,
+        }) => crate::health::cli::run(&playbook, once, watch, format == Format::Json),
         Some(Command::Log { command }) => match command {
             LogCommand::List => log::list(),
             LogCommand::Show { id } => log::show(&id),

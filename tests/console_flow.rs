@@ -322,3 +322,55 @@ fn replayed_step_events_restore_progress_and_select_the_first_open_step() {
     );
     assert_eq!(state.selected_step, 2);
 }
+
+#[test]
+fn probe_results_update_the_health_view_and_only_real_changes_are_recorded() {
+    use opsdeck::app::health::Probed;
+    use opsdeck::health::Status;
+    let mut state = site_down();
+    update(
+        &mut state,
+        Event::Tick {
+            utc: "00:00:10".into(),
+            elapsed_secs: 10,
+        },
+    );
+    let probed = |status, ms| {
+        Event::Probed(Probed {
+            check: "home".into(),
+            status,
+            latency_ms: ms,
+            summary: "HTTP 200".into(),
+            error: None,
+        })
+    };
+    assert!(update(&mut state, probed(Status::Up, 12)).is_empty());
+    update(&mut state, probed(Status::Up, 30));
+    let home = state.health.iter().find(|c| c.id == "home").unwrap();
+    assert_eq!(home.status, Status::Up);
+    assert_eq!(
+        home.latencies_ms.iter().copied().collect::<Vec<_>>(),
+        vec![12, 30]
+    );
+    assert_eq!(home.changed_at, Some(10));
+    let first = Event::HealthChanged {
+        check: "home".into(),
+        from: "unknown".into(),
+        to: "up".into(),
+        reason: "HTTP 200".into(),
+    };
+    assert!(
+        update(&mut state, first).is_empty(),
+        "the first result is not news"
+    );
+    let down = Event::HealthChanged {
+        check: "home".into(),
+        from: "up".into(),
+        to: "down".into(),
+        reason: "HTTP 502".into(),
+    };
+    assert!(matches!(
+        &update(&mut state, down)[..],
+        [Effect::RecordIfOpen(Entry::HealthChanged { .. })]
+    ));
+}

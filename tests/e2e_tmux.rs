@@ -256,3 +256,54 @@ fn reopening_a_playbook_resumes_its_open_incident_with_the_steps_progress() {
     tmux.keys(&["q"]);
     tmux.wait_for("EXIT=0");
 }
+
+/// A loopback HTTP server answering 200 to everything, for the health pane.
+fn serve_ok() -> u16 {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(500) {
+            let Ok(mut stream) = stream else { continue };
+            let mut buf = [0u8; 2048];
+            let _ = stream.read(&mut buf);
+            let _ = stream
+                .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
+        }
+    });
+    port
+}
+
+#[test]
+fn the_health_pane_shows_live_status_of_real_endpoints() {
+    let up = serve_ok();
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dir = tempfile::tempdir().unwrap();
+    let playbook = dir.path().join("h.md");
+    std::fs::write(
+        &playbook,
+        format!(
+            "---\ntitle: Health\nchecks:\n  - {{id: home, http: \"http://127.0.0.1:{up}/health\", interval: 1s}}\n  - {{id: api, tcp: \"127.0.0.1:{closed}\", interval: 1s}}\n---\n# Health\n\n## Look\nWatch the pane.\n"
+        ),
+    )
+    .unwrap();
+    let script = format!(
+        "OPSDECK_DATA_DIR={} {} open {}; echo EXIT=$?; sleep 30",
+        dir.path().join("data").display(),
+        binary(),
+        playbook.display()
+    );
+    let Some(tmux) = Tmux::start("health", &script) else {
+        return;
+    };
+    tmux.wait_for("● up home");
+    let screen = tmux.wait_for("✖ DOWN api");
+    assert!(screen.contains("Health 1/2 up"), "{screen}");
+    assert!(screen.contains("HTTP 200"), "{screen}");
+    tmux.keys(&["q"]);
+    tmux.wait_for("EXIT=0");
+}

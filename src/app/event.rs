@@ -79,6 +79,15 @@ pub enum Event {
         run: u64,
         error: String,
     },
+    /// A health probe finished.
+    Probed(super::health::Probed),
+    /// A check's damped status changed: recorded in the incident log.
+    HealthChanged {
+        check: String,
+        from: String,
+        to: String,
+        reason: String,
+    },
     /// The incident log could not be written; the console goes on.
     LogFailed {
         error: String,
@@ -94,6 +103,8 @@ pub enum Effect {
     Secrets(Vec<String>),
     /// Append to the incident log (fsync'd), creating the incident on first use.
     Record(Entry),
+    /// Append only if an incident is already open (health changes do not start one).
+    RecordIfOpen(Entry),
     Run {
         run: u64,
         command_id: String,

@@ -2,6 +2,7 @@
 pub mod confirm;
 pub mod event;
 mod flow;
+pub mod health;
 pub mod resume;
 pub mod runs;
 pub mod state;

@@ -86,6 +86,7 @@ pub struct State {
     pub body_scroll: u16,
     pub overlay: Option<Overlay>,
     pub output: OutputPane,
+    pub health: Vec<super::health::CheckView>,
     /// Placeholder values: `--var`, the environment, and answers to prompts.
     pub vars: BTreeMap<String, String>,
     /// A short message in the status bar (refusals, log trouble).
@@ -98,6 +99,7 @@ pub struct State {
 impl State {
     pub fn new(playbook: Playbook, source_name: String, mode: Mode) -> State {
         let steps = playbook.steps.len();
+        let health = super::health::views(&playbook);
         State {
             playbook,
             source_name,
@@ -109,6 +111,7 @@ impl State {
             body_scroll: 0,
             overlay: None,
             output: OutputPane::default(),
+            health,
             vars: BTreeMap::new(),
             message: None,
             utc_clock: String::new(),

@@ -62,6 +62,12 @@ impl Effects {
                     }
                     self.secrets.extend(secrets);
                 }
+                Effect::RecordIfOpen(entry) if self.log.is_some() => {
+                    if let Err(error) = self.record(&entry) {
+                        feedback.push(Event::LogFailed { error });
+                    }
+                }
+                Effect::RecordIfOpen(_) => {}
                 Effect::Record(entry) => {
                     if let Err(error) = self.record(&entry) {
                         feedback.push(Event::LogFailed { error });

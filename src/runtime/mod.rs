@@ -2,6 +2,7 @@
 //! in; effects out; draw when dirty, at most ~30 frames a second.
 
 mod effects;
+mod health;
 
 use crate::app::{self, Effect, Event, Mode, State};
 use crate::playbook::Playbook;
@@ -48,6 +49,7 @@ pub fn run_console(
         .filter_map(|(name, _)| vars.get(name).cloned())
         .collect();
     let title = playbook.title.clone();
+    let checked = playbook.clone();
     let mut state = State::new(playbook, path.display().to_string(), options.mode);
     state.vars = vars;
     let resumed = if options.new_incident {
@@ -58,6 +60,14 @@ pub fn run_console(
     let mut terminal = tui::enter()?;
     let result = runtime.block_on(async {
         let (events_tx, events_rx) = mpsc::channel(256);
+        // Dropped when the loop ends, which stops every check.
+        let _health = match health::start(&checked, events_tx.clone()) {
+            Ok(scheduler) => scheduler,
+            Err(error) => {
+                state.message = Some(format!("health checks not started: {error}"));
+                None
+            }
+        };
         let mut effects = Effects::new(path, title, secrets, events_tx);
         if let Some(log) = resumed {
             effects = effects.with_log(log);

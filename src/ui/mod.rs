@@ -1,5 +1,6 @@
 //! Drawing: a pure function of `&State`. One file per pane.
 mod body;
+mod health;
 mod help;
 pub mod markdown;
 mod output;
@@ -43,9 +44,29 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme) {
     let output_height = (top.height * 2 / 5).max(5);
     let [main, output_area] =
         Layout::vertical([Constraint::Min(1), Constraint::Length(output_height)]).areas(top);
-    let steps_width = (main.width / 3).clamp(24, 44);
-    let [steps_area, body_area] =
+    let steps_width = (main.width / 4).clamp(24, 40);
+    let [left, rest] =
         Layout::horizontal([Constraint::Length(steps_width), Constraint::Min(1)]).areas(main);
+    let wide = main.width >= 110;
+    let (steps_area, body_area) = if state.health.is_empty() || wide {
+        (left, rest)
+    } else {
+        // Narrow: the health pane shares the left column with the steps.
+        let [steps_area, health_area] =
+            Layout::vertical([Constraint::Min(4), Constraint::Percentage(50)]).areas(left);
+        health::draw(frame, health_area, state, theme);
+        (steps_area, rest)
+    };
+    let body_area = if !state.health.is_empty() && wide {
+        let health_width = (main.width * 3 / 10).clamp(28, 60);
+        let [body_area, health_area] =
+            Layout::horizontal([Constraint::Min(1), Constraint::Length(health_width)])
+                .areas(body_area);
+        health::draw(frame, health_area, state, theme);
+        body_area
+    } else {
+        body_area
+    };
     steps::draw(frame, steps_area, state, theme);
     body::draw(frame, body_area, state, theme);
     output::draw(frame, output_area, state, theme);

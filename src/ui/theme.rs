@@ -9,6 +9,7 @@ pub struct Theme {
     pub accent: Style,
     pub heading: Style,
     pub ok: Style,
+    pub degraded: Style,
     pub danger: Style,
     pub selection: Style,
     pub code: Style,
@@ -27,6 +28,7 @@ impl Theme {
                 .fg(Color::Cyan)
                 .add_modifier(Modifier::BOLD),
             ok: Style::default().fg(Color::Green),
+            degraded: Style::default().fg(Color::Yellow),
             danger: Style::default().fg(Color::Red).add_modifier(Modifier::BOLD),
             selection: Style::default().add_modifier(Modifier::REVERSED),
             code: Style::default().fg(Color::Yellow),
@@ -45,6 +47,7 @@ impl Theme {
             accent: plain.add_modifier(Modifier::BOLD),
             heading: plain.add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
             ok: plain,
+            degraded: plain.add_modifier(Modifier::UNDERLINED),
             danger: plain.add_modifier(Modifier::BOLD),
             selection: plain.add_modifier(Modifier::REVERSED),
             code: plain,

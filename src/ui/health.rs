@@ -1,0 +1,96 @@
+//! The health pane: each check's status, latency sparkline, age and last error.
+
+use super::theme::Theme;
+use crate::app::State;
+use crate::app::health::CheckView;
+use crate::health::Status;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+
+pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
+    let up = state
+        .health
+        .iter()
+        .filter(|c| c.status == Status::Up)
+        .count();
+    let title = format!(" Health {up}/{} up ", state.health.len());
+    let width = area.width.saturating_sub(2) as usize;
+    let mut lines = Vec::new();
+    for check in &state.health {
+        lines.extend(check_lines(check, state.elapsed_secs, width, theme));
+    }
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(title)
+        .border_style(theme.border);
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+pub fn status_style(status: Status, theme: &Theme) -> (&'static str, Style) {
+    // Shapes as well as colours, so status reads without colour vision.
+    match status {
+        Status::Up => ("● up", theme.ok),
+        Status::Degraded => ("◐ degraded", theme.degraded),
+        Status::Down => ("✖ DOWN", theme.danger),
+        Status::Unknown => ("○ …", theme.muted),
+    }
+}
+
+fn check_lines(check: &CheckView, now: u64, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    let (label, style) = status_style(check.status, theme);
+    let since = check
+        .changed_at
+        .map(|at| format!(" {}", age(now.saturating_sub(at))))
+        .unwrap_or_default();
+    let latency = check
+        .latencies_ms
+        .back()
+        .map(|ms| format!(" {ms}ms"))
+        .unwrap_or_default();
+    let mut lines = vec![Line::from(vec![
+        Span::styled(format!("{label} "), style),
+        Span::styled(check.id.clone(), theme.heading),
+        Span::styled(format!("{latency}{since}"), theme.muted),
+    ])];
+    let spark_width = width.saturating_sub(2).min(check.latencies_ms.len());
+    if spark_width > 0 {
+        lines.push(Line::from(vec![
+            Span::raw("  "),
+            Span::styled(sparkline(check, spark_width), style),
+        ]));
+    }
+    let detail = match (check.status, &check.last_error, &check.summary) {
+        (Status::Up, _, Some(summary)) | (Status::Unknown, None, Some(summary)) => summary.clone(),
+        (_, Some(error), _) => error.clone(),
+        (_, None, Some(summary)) => summary.clone(),
+        (_, None, None) => format!("{} {}", check.kind, check.target),
+    };
+    let detail: String = detail.chars().take(width.saturating_sub(2)).collect();
+    lines.push(Line::styled(format!("  {detail}"), theme.muted));
+    lines
+}
+
+/// The newest `width` latencies scaled to eight bar heights.
+fn sparkline(check: &CheckView, width: usize) -> String {
+    let skip = check.latencies_ms.len() - width;
+    let recent: Vec<u64> = check.latencies_ms.iter().skip(skip).copied().collect();
+    // A floor, so a few milliseconds of noise on a fast check do not look like spikes.
+    let max = recent.iter().copied().max().unwrap_or(1).max(20);
+    recent
+        .iter()
+        .map(|ms| BARS[((ms * 7) / max) as usize])
+        .collect()
+}
+
+fn age(secs: u64) -> String {
+    match secs {
+        0..60 => format!("{secs}s"),
+        60..3600 => format!("{}m", secs / 60),
+        _ => format!("{}h{}m", secs / 3600, secs / 60 % 60),
+    }
+}
