@@ -34,6 +34,9 @@ pub enum Command {
         /// Start a new incident instead of resuming the open one of this playbook.
         #[arg(long)]
         new_incident: bool,
+        /// Colours: dark (default), light, high-contrast, or a theme file.
+        #[arg(long, value_name = "NAME|PATH")]
+        theme: Option<String>,
     },
     /// Validate playbooks; prints `path:line:col: error: message` with a fix.
     Check {
@@ -59,6 +62,18 @@ pub enum Command {
         /// Refuse remediations.
         #[arg(long)]
         read_only: bool,
+    },
+    /// Rehearse: a simulated outage on 127.0.0.1 and its playbook.
+    Drill {
+        /// The scenario (default: bad-deploy); `--list` shows them all.
+        #[arg(default_value = "bad-deploy")]
+        scenario: String,
+        /// List the scenarios.
+        #[arg(long)]
+        list: bool,
+        /// Only run the simulated service, with its files in DIR (for scripted rehearsals).
+        #[arg(long, value_name = "DIR")]
+        serve: Option<PathBuf>,
     },
     /// Read incident logs.
     Log {
@@ -124,7 +139,12 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     if !matches!(
         cli.command,
-        Some(Command::Open { .. } | Command::Exec { .. } | Command::Health { .. })
+        Some(
+            Command::Open { .. }
+                | Command::Exec { .. }
+                | Command::Health { .. }
+                | Command::Drill { .. }
+        )
     ) {
         restore_default_sigpipe();
     }
@@ -136,6 +156,7 @@ pub fn main() -> ExitCode {
             read_only,
             vars,
             new_incident,
+            theme,
         }) => {
             let mode = if dry_run {
                 crate::app::Mode::DryRun
@@ -148,8 +169,9 @@ pub fn main() -> ExitCode {
                 mode,
                 vars: vars.into_iter().collect(),
                 new_incident,
+                drill: false,
             };
-            commands::open(&playbook, options)
+            commands::open_with_theme(&playbook, options, theme.as_deref())
         }
         Some(Command::Check { paths, format }) => commands::check(&paths, format),
         Some(Command::Show { playbook, format }) => commands::show(&playbook, format),
@@ -175,6 +197,15 @@ pub fn main() -> ExitCode {
             watch,
             format,
         }) => crate::health::cli::run(&playbook, once, watch, format == Format::Json),
+        Some(Command::Drill {
+            scenario,
+            list,
+            serve,
+        }) => match (list, serve) {
+            (true, _) => crate::drill::list(),
+            (false, Some(dir)) => crate::drill::serve_only(&scenario, &dir),
+            (false, None) => crate::drill::run(&scenario),
+        },
         Some(Command::Log { command }) => match command {
             LogCommand::List => log::list(),
             LogCommand::Show { id } => log::show(&id),

@@ -120,10 +120,27 @@ pub fn show(path: &Path, format: Format) -> u8 {
 
 /// `opsdeck open PLAYBOOK`
 pub fn open(path: &Path, options: crate::runtime::ConsoleOptions) -> u8 {
+    open_with_theme(path, options, None)
+}
+
+/// `opsdeck open PLAYBOOK --theme NAME`: the config is read before the
+/// terminal is taken, so a broken theme or config file is a plain error.
+pub fn open_with_theme(
+    path: &Path,
+    options: crate::runtime::ConsoleOptions,
+    theme: Option<&str>,
+) -> u8 {
+    let settings = match crate::config::load_settings(theme) {
+        Ok(settings) => settings,
+        Err(err) => {
+            eprintln!("opsdeck: {err}");
+            return EXIT_ERRORS;
+        }
+    };
     let Some(playbook) = load_or_report(path) else {
         return EXIT_ERRORS;
     };
-    match crate::runtime::run_console(playbook, path.to_path_buf(), options) {
+    match crate::runtime::run_console(playbook, path.to_path_buf(), options, settings) {
         Ok(()) => EXIT_OK,
         Err(err) => {
             eprintln!("opsdeck: the console stopped: {err}");

@@ -4,6 +4,8 @@
 pub mod app;
 pub mod cli;
 pub mod commands;
+pub mod config;
+pub mod drill;
 pub mod exec;
 pub mod health;
 pub mod incident;
@@ -12,3 +14,4 @@ pub mod playbook;
 pub mod runtime;
 pub mod tui;
 pub mod ui;
+pub mod yaml_file;

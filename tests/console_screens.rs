@@ -70,3 +70,57 @@ fn too_small_a_terminal_says_so() {
     assert!(screen.contains("Terminal too small"));
     insta::assert_snapshot!(screen);
 }
+
+/// The screen with its colours: ratatui's buffer dump lists every style change.
+fn styled_screen(state: &State, theme: &Theme, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|frame| draw(frame, state, theme)).unwrap();
+    format!("{:?}", terminal.backend().buffer())
+}
+
+/// Every status a theme must tell apart: done, skipped, current; up, degraded, down, unknown.
+fn mixed_status_state() -> State {
+    use opsdeck::app::health::Probed;
+    use opsdeck::health::Status;
+    let mut state = state("playbooks/site-down.md");
+    update(&mut state, Event::Key(Key::char(' ')));
+    update(&mut state, Event::Key(Key::char('s')));
+    for (check, status, ms) in [
+        ("home", Status::Up, 40),
+        ("db", Status::Degraded, 700),
+        ("disk", Status::Down, 5),
+    ] {
+        update(
+            &mut state,
+            Event::Probed(Probed {
+                check: check.into(),
+                status,
+                latency_ms: ms,
+                summary: format!("{check} answered"),
+                error: (status == Status::Down).then(|| "disk 97% full".into()),
+            }),
+        );
+    }
+    state
+}
+
+#[test]
+fn the_light_theme_colours_every_status() {
+    let screen = styled_screen(&mixed_status_state(), &Theme::light(), 120, 30);
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn the_high_contrast_theme_tells_status_by_shape_and_blue_orange() {
+    let state = mixed_status_state();
+    let screen = styled_screen(&state, &Theme::high_contrast(), 120, 30);
+    for shape in ["✓", "–", "● up", "◐ degraded", "✖ DOWN", "○ …"] {
+        assert!(screen.contains(shape), "no {shape}");
+    }
+    // No red or green anywhere: blue (#56b4e9) and orange (#e69f00) carry status.
+    for colour in ["Red", "Green"] {
+        assert!(!screen.contains(colour), "uses {colour}");
+    }
+    assert!(screen.contains("Rgb(86, 180, 233)") && screen.contains("Rgb(230, 159, 0)"));
+    insta::assert_snapshot!(screen);
+}

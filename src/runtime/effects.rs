@@ -18,6 +18,8 @@ const BATCH: usize = 1000;
 pub struct Effects {
     pub playbook_path: PathBuf,
     pub title: String,
+    /// A rehearsal: the incident it opens is marked as a drill.
+    pub drill: bool,
     log: Option<IncidentLog>,
     /// Once the log failed, say so once and stop trying for this session.
     log_failed: bool,
@@ -40,6 +42,7 @@ impl Effects {
         events: mpsc::Sender<Event>,
     ) -> Effects {
         Effects {
+            drill: false,
             playbook_path,
             title,
             log: None,
@@ -124,7 +127,7 @@ impl Effects {
             playbook: path.display().to_string(),
             playbook_sha256: crate::exec::headless::sha256_hex(&bytes),
             version: env!("CARGO_PKG_VERSION").into(),
-            drill: false,
+            drill: self.drill,
         };
         IncidentLog::create(
             &base,

@@ -5,6 +5,7 @@ mod effects;
 mod health;
 
 use crate::app::{self, Effect, Event, Mode, State};
+use crate::config::Settings;
 use crate::playbook::Playbook;
 use crate::tui::{self, Input};
 use crate::ui::{self, Theme};
@@ -24,22 +25,20 @@ pub struct ConsoleOptions {
     pub vars: BTreeMap<String, String>,
     /// Start a new incident even if one is open for this playbook.
     pub new_incident: bool,
+    /// A rehearsal: the incident log is marked as a drill.
+    pub drill: bool,
 }
 
 pub fn run_console(
     playbook: Playbook,
     path: PathBuf,
     options: ConsoleOptions,
+    settings: Settings,
 ) -> std::io::Result<()> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let theme = if no_color {
-        Theme::monochrome()
-    } else {
-        Theme::dark()
-    };
+    let theme = settings.theme;
     let mut vars = crate::exec::resolve::env_values(&playbook);
     vars.extend(options.vars);
     let secrets: Vec<String> = playbook
@@ -69,6 +68,7 @@ pub fn run_console(
             }
         };
         let mut effects = Effects::new(path, title, secrets, events_tx);
+        effects.drill = options.drill;
         if let Some(log) = resumed {
             effects = effects.with_log(log);
         }

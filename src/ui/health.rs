@@ -36,8 +36,8 @@ pub fn status_style(status: Status, theme: &Theme) -> (&'static str, Style) {
     match status {
         Status::Up => ("● up", theme.ok),
         Status::Degraded => ("◐ degraded", theme.degraded),
-        Status::Down => ("✖ DOWN", theme.danger),
-        Status::Unknown => ("○ …", theme.muted),
+        Status::Down => ("✖ DOWN", theme.down),
+        Status::Unknown => ("○ …", theme.unknown),
     }
 }
 

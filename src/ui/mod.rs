@@ -8,6 +8,7 @@ mod overlay;
 mod status;
 mod steps;
 pub mod theme;
+pub mod theme_file;
 
 use crate::app::State;
 use ratatui::Frame;

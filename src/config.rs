@@ -1,0 +1,81 @@
+//! The config file (`opsdeck/config.yaml` in the config dir, or `OPSDECK_CONFIG`)
+//! and what it chooses: the theme now, key bindings too. Read once, before
+//! the terminal is taken, so a mistake is a plain error message and exit 1.
+
+use crate::ui::Theme;
+use crate::ui::theme_file;
+use crate::yaml_file;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    /// A bundled theme name or a theme file (relative to the config file).
+    pub theme: Option<String>,
+}
+
+/// What the console and the picker are drawn with.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub theme: Theme,
+}
+
+/// The config file in use: `OPSDECK_CONFIG`, else the config dir's `config.yaml`.
+pub fn config_path() -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os("OPSDECK_CONFIG").filter(|p| !p.is_empty()) {
+        return Some(PathBuf::from(path));
+    }
+    directories::ProjectDirs::from("", "", "opsdeck").map(|d| d.config_dir().join("config.yaml"))
+}
+
+/// Reads the config and resolves the theme; `theme_flag` is `--theme`.
+pub fn load_settings(theme_flag: Option<&str>) -> Result<Settings, String> {
+    let path = config_path();
+    let explicit = std::env::var_os("OPSDECK_CONFIG").is_some_and(|p| !p.is_empty());
+    let config = match &path {
+        Some(path) if explicit || path.exists() => read_config(path)?,
+        _ => ConfigFile::default(),
+    };
+    let config_dir = path
+        .as_deref()
+        .and_then(Path::parent)
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    // no-color.org: an explicit choice (flag or config file) overrides NO_COLOR.
+    let theme = match (theme_flag, &config.theme) {
+        (Some(choice), _) => resolve_theme(choice, Path::new(""), &config_dir)?,
+        (None, Some(choice)) => resolve_theme(choice, &config_dir, &config_dir)?,
+        (None, None) if no_color => Theme::monochrome(),
+        (None, None) => Theme::dark(),
+    };
+    Ok(Settings { theme })
+}
+
+fn read_config(path: &Path) -> Result<ConfigFile, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|err| format!("cannot read the config file {}: {err}", path.display()))?;
+    yaml_file::parse(&text, &path.display().to_string()).map_err(|err| format!("config file {err}"))
+}
+
+/// A bundled theme name, a theme file path (relative to `relative_to`), or
+/// a name under the config dir's `themes/`.
+pub fn resolve_theme(choice: &str, relative_to: &Path, config_dir: &Path) -> Result<Theme, String> {
+    if let Some(theme) = Theme::bundled(choice) {
+        return Ok(theme);
+    }
+    let candidates = [
+        relative_to.join(choice),
+        config_dir.join("themes").join(format!("{choice}.yaml")),
+    ];
+    let Some(file) = candidates.iter().find(|p| p.is_file()) else {
+        let names: Vec<&str> = crate::ui::theme::BUNDLED.iter().map(|(n, _)| *n).collect();
+        return Err(format!(
+            "unknown theme `{choice}`: not a bundled theme ({}) nor a theme file",
+            names.join(", ")
+        ));
+    };
+    let text = std::fs::read_to_string(file)
+        .map_err(|err| format!("cannot read the theme file {}: {err}", file.display()))?;
+    theme_file::parse(&text, &file.display().to_string()).map_err(|err| format!("theme file {err}"))
+}

@@ -1,0 +1,122 @@
+//! `opsdeck drill`: a simulated outage on 127.0.0.1 and its playbook, so a
+//! newcomer can diagnose and fix a real (if small) broken service safely.
+
+pub mod scenarios;
+pub mod service;
+pub mod summary;
+
+use scenarios::{SCENARIOS, Scenario};
+use std::path::{Path, PathBuf};
+
+/// The bundled drill playbooks, so a drill works from any directory.
+fn playbook_text(scenario: &Scenario) -> &'static str {
+    match scenario.name {
+        "bad-deploy" => include_str!("../../playbooks/drills/bad-deploy.md"),
+        "slow-dependency" => include_str!("../../playbooks/drills/slow-dependency.md"),
+        _ => include_str!("../../playbooks/drills/disk-full.md"),
+    }
+}
+
+pub fn list() -> u8 {
+    println!("Drills (run one with `opsdeck drill NAME`):");
+    for s in SCENARIOS {
+        println!("  {:<16} {}", s.name, s.summary);
+    }
+    0
+}
+
+fn scenario_or_explain(name: &str) -> Option<&'static Scenario> {
+    let found = scenarios::find(name);
+    if found.is_none() {
+        let names: Vec<&str> = SCENARIOS.iter().map(|s| s.name).collect();
+        eprintln!(
+            "opsdeck drill: no scenario `{name}`; there are: {}",
+            names.join(", ")
+        );
+    }
+    found
+}
+
+/// A short private directory for the drill's files.
+fn drill_dir(scenario: &Scenario) -> PathBuf {
+    std::env::temp_dir().join(format!(
+        "opsdeck-drill-{}-{}",
+        scenario.name,
+        std::process::id()
+    ))
+}
+
+/// Sets the fault up and starts the service; the caller stops it by
+/// removing the directory or writing `stop` into it.
+fn start(scenario: &'static Scenario, dir: &Path) -> Result<std::thread::JoinHandle<()>, String> {
+    service::prepare(dir, scenario)
+        .map_err(|e| format!("cannot prepare {}: {e}", dir.display()))?;
+    std::fs::write(dir.join("playbook.md"), playbook_text(scenario))
+        .map_err(|e| format!("cannot write the playbook: {e}"))?;
+    // Bind first so a busy port is a clear error, not a silent thread death.
+    std::net::TcpListener::bind(("127.0.0.1", scenario.port)).map_err(|e| {
+        format!(
+            "port 127.0.0.1:{} is not free ({e}); is another drill running?",
+            scenario.port
+        )
+    })?;
+    let dir = dir.to_path_buf();
+    Ok(std::thread::spawn(move || {
+        if let Err(err) = service::serve(dir, scenario) {
+            eprintln!("opsdeck drill: the simulated service stopped: {err}");
+        }
+    }))
+}
+
+/// `opsdeck drill SCENARIO`: start the outage, open its playbook, then sum up.
+pub fn run(name: &str) -> u8 {
+    let Some(scenario) = scenario_or_explain(name) else {
+        return 1;
+    };
+    let dir = drill_dir(scenario);
+    let service = match start(scenario, &dir) {
+        Ok(handle) => handle,
+        Err(err) => {
+            eprintln!("opsdeck drill: {err}");
+            return 1;
+        }
+    };
+    let playbook_path = dir.join("playbook.md");
+    let vars = [("drill_dir".to_string(), dir.display().to_string())].into();
+    let options = crate::runtime::ConsoleOptions {
+        mode: crate::app::Mode::Live,
+        vars,
+        new_incident: true,
+        drill: true,
+    };
+    let code = crate::commands::open(&playbook_path, options);
+    println!("{}", summary::summarize(scenario, &dir, &playbook_path));
+    let _ = std::fs::write(dir.join("stop"), "");
+    let _ = service.join();
+    let _ = std::fs::remove_dir_all(&dir);
+    code
+}
+
+/// `opsdeck drill SCENARIO --serve DIR`: only the simulated service, for
+/// scripted rehearsals and tests that drive the playbook with `opsdeck exec`.
+pub fn serve_only(name: &str, dir: &Path) -> u8 {
+    let Some(scenario) = scenario_or_explain(name) else {
+        return 1;
+    };
+    match start(scenario, dir) {
+        Ok(handle) => {
+            println!(
+                "serving {} on http://127.0.0.1:{}/health; playbook {}",
+                scenario.name,
+                scenario.port,
+                dir.join("playbook.md").display()
+            );
+            let _ = handle.join();
+            0
+        }
+        Err(err) => {
+            eprintln!("opsdeck drill: {err}");
+            1
+        }
+    }
+}
