@@ -73,6 +73,7 @@ pub fn run(name: &str) -> u8 {
     let Some(scenario) = scenario_or_explain(name) else {
         return 1;
     };
+    let started = std::time::SystemTime::now();
     let dir = drill_dir(scenario);
     let service = match start(scenario, &dir) {
         Ok(handle) => handle,
@@ -90,7 +91,10 @@ pub fn run(name: &str) -> u8 {
         drill: true,
     };
     let code = crate::commands::open(&playbook_path, options);
-    println!("{}", summary::summarize(scenario, &dir, &playbook_path));
+    println!(
+        "{}",
+        summary::summarize(scenario, &dir, &playbook_path, started)
+    );
     let _ = std::fs::write(dir.join("stop"), "");
     let _ = service.join();
     let _ = std::fs::remove_dir_all(&dir);

@@ -5,7 +5,13 @@ use super::service;
 use crate::incident::{self, Entry};
 use std::path::Path;
 
-pub fn summarize(scenario: &Scenario, dir: &Path, playbook: &Path) -> String {
+/// `started`: when the drill began, so recovery time includes the reading and thinking.
+pub fn summarize(
+    scenario: &Scenario,
+    dir: &Path,
+    playbook: &Path,
+    started: std::time::SystemTime,
+) -> String {
     let (healthy, _) = service::health(dir, scenario.fault);
     let recovered = healthy == 200;
     let mut out = format!(
@@ -38,7 +44,7 @@ pub fn summarize(scenario: &Scenario, dir: &Path, playbook: &Path) -> String {
         .copied()
         .filter(|c| scenario.wrong_turns.contains(c))
         .collect();
-    let opened = replayed.records.first().map(|r| r.ts.clone());
+    let opened = Some(crate::incident::actor::timestamp(started));
     let up_at = replayed.records.iter().find_map(|r| match &r.entry {
         Some(Entry::HealthChanged { to, .. }) if to == "up" => Some(r.ts.clone()),
         _ => None,
