@@ -41,10 +41,23 @@ pub enum Command {
     /// Validate playbooks; prints `path:line:col: error: message` with a fix.
     Check {
         /// Files or directories (searched for .md, .yaml and .yml).
-        #[arg(required = true)]
+        #[arg(required_unless_present = "rules")]
         paths: Vec<PathBuf>,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// `--deny warnings`: warnings fail the check too (for CI of playbook repositories).
+        #[arg(long, value_enum)]
+        deny: Option<Deny>,
+        /// List the lint rules, why each exists, and how to silence one.
+        #[arg(long)]
+        rules: bool,
+    },
+    /// Write a commented playbook that passes `check --deny warnings` and teaches the format.
+    New {
+        /// The playbook's name; the file is NAME.md (or .yaml).
+        name: String,
+        #[arg(long, value_enum, default_value_t = NewFormat::Md)]
+        format: NewFormat,
     },
     /// Run one command without the console, confirmed and logged like in it.
     Exec {
@@ -130,6 +143,17 @@ fn parse_var(text: &str) -> Result<(String, String), String> {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Deny {
+    Warnings,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum NewFormat {
+    Md,
+    Yaml,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Text,
     Json,
@@ -173,7 +197,16 @@ pub fn main() -> ExitCode {
             };
             commands::open_with_theme(&playbook, options, theme.as_deref())
         }
-        Some(Command::Check { paths, format }) => commands::check(&paths, format),
+        Some(Command::Check { rules: true, .. }) => crate::playbook::scaffold::print_rules(),
+        Some(Command::Check {
+            paths,
+            format,
+            deny,
+            ..
+        }) => commands::check(&paths, format, deny.is_some()),
+        Some(Command::New { name, format }) => {
+            crate::playbook::scaffold::write_new(&name, format == NewFormat::Yaml)
+        }
         Some(Command::Show { playbook, format }) => commands::show(&playbook, format),
         Some(Command::Exec {
             playbook,

@@ -14,7 +14,7 @@ fn color_on(stream: &impl IsTerminal) -> bool {
 }
 
 /// `opsdeck check PATH...`
-pub fn check(paths: &[PathBuf], format: Format) -> u8 {
+pub fn check(paths: &[PathBuf], format: Format, deny_warnings: bool) -> u8 {
     let files = match library::collect(paths) {
         Ok(files) => files,
         Err(message) => {
@@ -69,7 +69,11 @@ pub fn check(paths: &[PathBuf], format: Format) -> u8 {
             );
         }
     }
-    if errors > 0 { EXIT_ERRORS } else { EXIT_OK }
+    if errors > 0 || (deny_warnings && warnings > 0) {
+        EXIT_ERRORS
+    } else {
+        EXIT_OK
+    }
 }
 
 fn plural(n: usize) -> &'static str {

@@ -15,6 +15,7 @@ pub struct Attr {
 }
 
 pub const FENCE_KEYS: &[&str] = &[
+    "allow",
     "id",
     "host",
     "kind",
@@ -117,6 +118,7 @@ pub fn build_command(source: CommandSource, report: &mut Report) -> Command {
         interactive: false,
         explain: None,
         sample_output: None,
+        allow: Vec::new(),
         pos: source.pos,
         attr_pos: source
             .attrs
@@ -168,6 +170,15 @@ fn apply(command: &mut Command, attr: &Attr, show_only_key: &str, report: &mut R
         },
         "verify" if !value.is_empty() => command.verify = Some(value.to_string()),
         "explain" => command.explain = Some(value.to_string()),
+        "allow" => {
+            for rule in value.split(',').map(str::trim).filter(|r| !r.is_empty()) {
+                if super::lint::is_rule(rule) {
+                    command.allow.push(rule.to_string());
+                } else {
+                    report.push(unknown_rule(rule, attr.value_pos));
+                }
+            }
+        }
         "interactive" => {
             if let Some(b) = boolean(attr, report) {
                 command.interactive = b;
@@ -196,6 +207,13 @@ fn apply(command: &mut Command, attr: &Attr, show_only_key: &str, report: &mut R
             );
         }
     }
+}
+
+pub fn unknown_rule(rule: &str, pos: Pos) -> Diagnostic {
+    let names: Vec<&str> = super::lint::RULES.iter().map(|r| r.name).collect();
+    Diagnostic::error("unknown-rule", pos, format!("`{rule}` is not a lint rule"))
+        .span(rule.chars().count())
+        .help(format!("rules: {}", names.join(", ")))
 }
 
 fn boolean(attr: &Attr, report: &mut Report) -> Option<bool> {

@@ -9,6 +9,7 @@ use super::yaml_tree::{Node, Value};
 
 const PROBES: &[&str] = &["http", "tcp", "command", "prometheus", "statuspage"];
 const CHECK_KEYS: &[&str] = &[
+    "allow",
     "id",
     "http",
     "tcp",
@@ -67,6 +68,10 @@ fn read_check(item: &Node, report: &mut Report) -> Option<Check> {
         host: f.string("host", report),
         pos: f.key_pos("id").unwrap_or(item.pos),
         host_pos: f.get("host").map(|n| n.pos),
+        allow: f
+            .get("allow")
+            .map(|n| super::front_matter::read_allow(n, report))
+            .unwrap_or_default(),
         id,
     })
 }
@@ -88,8 +93,10 @@ fn read_probe(f: &Fields, id: &str, item: &Node, report: &mut Report) -> Option<
         [kind] => {
             let node = f.get(kind)?;
             match *kind {
-                "http" => checked_url(node, "http", report).map(Probe::Http),
-                "statuspage" => checked_url(node, "statuspage", report).map(Probe::Statuspage),
+                "http" => checked_url(node, "http", false, report).map(Probe::Http),
+                "statuspage" => {
+                    checked_url(node, "statuspage", false, report).map(Probe::Statuspage)
+                }
                 "tcp" => checked_address(node, report).map(Probe::Tcp),
                 "command" => fields::string(node, "command", report).map(Probe::Command),
                 _ => fields::string(node, "prometheus", report).map(Probe::Prometheus),

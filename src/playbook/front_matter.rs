@@ -22,6 +22,7 @@ pub const TOP_LEVEL_KEYS: &[&str] = &[
     "prometheus",
     "alertmanager",
     "summary",
+    "allow",
     "steps",
 ];
 
@@ -29,6 +30,7 @@ pub const TOP_LEVEL_KEYS: &[&str] = &[
 pub struct Header<'a> {
     pub title: Option<String>,
     pub summary: Option<String>,
+    pub allow: Vec<String>,
     pub service: Option<String>,
     pub owners: Vec<String>,
     pub escalation: Vec<Contact>,
@@ -57,6 +59,10 @@ pub fn read_header<'a>(node: &'a Node, report: &mut Report) -> Header<'a> {
     Header {
         title: top.string("title", report),
         summary: top.string("summary", report),
+        allow: top
+            .get("allow")
+            .map(|n| read_allow(n, report))
+            .unwrap_or_default(),
         service: top.string("service", report),
         owners: top
             .get("owners")
@@ -80,10 +86,10 @@ pub fn read_header<'a>(node: &'a Node, report: &mut Report) -> Header<'a> {
             .unwrap_or_default(),
         prometheus: top
             .get("prometheus")
-            .and_then(|n| checked_url(n, "prometheus", report)),
+            .and_then(|n| checked_url(n, "prometheus", true, report)),
         alertmanager: top
             .get("alertmanager")
-            .and_then(|n| checked_url(n, "alertmanager", report)),
+            .and_then(|n| checked_url(n, "alertmanager", true, report)),
         steps: top.get("steps"),
     }
 }
@@ -331,6 +337,21 @@ fn read_variables(node: &Node, report: &mut Report) -> BTreeMap<String, Variable
         variables.insert(name, variable);
     }
     variables
+}
+
+/// `allow: [rule, ...]`: lint rule names, each checked.
+pub fn read_allow(node: &Node, report: &mut Report) -> Vec<String> {
+    let rules = string_list(node, "allow", report);
+    rules
+        .into_iter()
+        .filter(|rule| {
+            let known = super::lint::is_rule(rule);
+            if !known {
+                report.push(super::attrs::unknown_rule(rule, node.pos));
+            }
+            known
+        })
+        .collect()
 }
 
 pub fn is_identifier(name: &str) -> bool {

@@ -6,10 +6,13 @@ pub mod describe;
 pub mod diagnostic;
 mod fields;
 mod front_matter;
+pub mod lint;
+mod lint_shapes;
 pub mod markdown;
 pub mod model;
 pub mod placeholders;
 pub mod render;
+pub mod scaffold;
 pub mod source;
 mod urls;
 pub mod validate;
@@ -77,6 +80,9 @@ pub fn parse(bytes: &[u8], form: Form, fallback_title: &str) -> Parsed {
     let mut diagnostics = report.diagnostics;
     if let Some(playbook) = &playbook {
         diagnostics.extend(validate::validate(playbook));
+        diagnostics.extend(lint::lint(playbook));
+        // Warnings found while parsing obey the playbook-wide `allow:` too.
+        diagnostics.retain(|d| d.is_error() || !playbook.allow.iter().any(|a| a == d.rule));
     }
     diagnostics.sort_by_key(|d| (d.line, d.col));
     let has_errors = diagnostics.iter().any(Diagnostic::is_error);
@@ -252,6 +258,7 @@ fn assemble(
         checks: header.checks,
         prometheus: header.prometheus,
         alertmanager: header.alertmanager,
+        allow: header.allow,
         steps,
     }
 }

@@ -38,6 +38,9 @@ pub struct Playbook {
     pub prometheus: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub alertmanager: Option<String>,
+    /// Lint rules silenced for the whole playbook.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub allow: Vec<String>,
     pub steps: Vec<Step>,
 }
 
@@ -115,6 +118,9 @@ pub struct Check {
     pub pos: Pos,
     #[serde(skip)]
     pub host_pos: Option<Pos>,
+    /// Lint rules silenced for this check.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub allow: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -198,6 +204,8 @@ impl Step {
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "snake_case")]
+// Blocks are built once per load and walked in place; boxing buys nothing here.
+#[allow(clippy::large_enum_variant)]
 pub enum Block {
     /// Markdown shown as it is: prose, lists, non-shell code blocks.
     Text(String),
@@ -239,6 +247,9 @@ pub struct Command {
     /// Sample output printed after the command in a `console` transcript: shown, never run.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sample_output: Option<String>,
+    /// Lint rules silenced for this command (`allow=RULE`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub allow: Vec<String>,
     pub pos: Pos,
     /// Where each attribute's value was written, for precise diagnostics.
     #[serde(skip)]

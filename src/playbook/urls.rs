@@ -5,11 +5,17 @@ use super::fields::{Report, string};
 use super::yaml_tree::Node;
 
 /// An `http(s)://` URL, or an error saying what is wrong with it.
-pub fn checked_url(node: &Node, what: &str, report: &mut Report) -> Option<String> {
+/// `warn_plain_http`: integrations warn here; checks are linted (and silenced) in `lint.rs`.
+pub fn checked_url(
+    node: &Node,
+    what: &str,
+    warn_plain_http: bool,
+    report: &mut Report,
+) -> Option<String> {
     let text = string(node, what, report)?;
     match url::Url::parse(&text) {
         Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => {
-            if url.scheme() == "http" && !is_loopback(&url) {
+            if warn_plain_http && url.scheme() == "http" && !is_loopback(&url) {
                 report.push(
                     Diagnostic::warning(
                         "plain-http",

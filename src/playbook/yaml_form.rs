@@ -9,6 +9,7 @@ use super::yaml_tree::{Node, Value};
 
 const STEP_KEYS: &[&str] = &["title", "body", "commands"];
 const COMMAND_KEYS: &[&str] = &[
+    "allow",
     "id",
     "run",
     "lang",
@@ -89,6 +90,7 @@ fn read_command(item: &Node, default_id: &str, report: &mut Report) -> Option<Co
     };
     let mut attrs = Vec::new();
     for key in [
+        "allow",
         "id",
         "host",
         "kind",
@@ -101,7 +103,12 @@ fn read_command(item: &Node, default_id: &str, report: &mut Report) -> Option<Co
         let (Some(node), Some(pos)) = (f.get(key), f.key_pos(key)) else {
             continue;
         };
-        if let Some(value) = string(node, key, report) {
+        let value = match &node.value {
+            // `allow: [rule-a, rule-b]` reads like the fence's `allow="rule-a,rule-b"`.
+            Value::Seq(_) => Some(super::fields::string_list(node, key, report).join(",")),
+            _ => string(node, key, report),
+        };
+        if let Some(value) = value {
             attrs.push(Attr {
                 key: key.to_string(),
                 value,
