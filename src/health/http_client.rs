@@ -73,6 +73,20 @@ impl HttpClient {
             .map_err(|err| format!("cannot set up HTTP: {}", chain(&err)))
     }
 
+    /// POSTs a JSON body (a webhook), returning the status; the body is not read.
+    pub async fn post_json(&self, url: &str, body: &serde_json::Value) -> Result<u16, Failure> {
+        // Serialized here: reqwest's `json` feature would add a dependency for one call.
+        let response = self
+            .client
+            .post(url)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body.to_string())
+            .send()
+            .await
+            .map_err(|err| classify(&err, url))?;
+        Ok(response.status().as_u16())
+    }
+
     /// GETs `url`, reading at most `MAX_BODY` bytes of the body. The caller
     /// bounds the time (`run_checked` drops this future at the deadline).
     pub async fn get(&self, url: &str) -> Result<Fetched, Failure> {

@@ -112,7 +112,7 @@ impl PrometheusProbe {
     }
 }
 
-fn query_url(base: &str, query: &str) -> Result<String, String> {
+pub fn query_url(base: &str, query: &str) -> Result<String, String> {
     let joined = format!("{}/api/v1/query", base.trim_end_matches('/'));
     let mut url = url::Url::parse(&joined)
         .map_err(|err| format!("the `prometheus:` URL is not valid: {err}"))?;

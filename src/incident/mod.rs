@@ -6,6 +6,7 @@ pub mod commands;
 pub mod entry;
 pub mod export;
 pub mod list;
+pub mod notify;
 pub mod redact;
 pub mod replay;
 pub mod store;

@@ -23,6 +23,7 @@ pub const TOP_LEVEL_KEYS: &[&str] = &[
     "alertmanager",
     "summary",
     "allow",
+    "notify",
     "steps",
 ];
 
@@ -31,6 +32,7 @@ pub struct Header<'a> {
     pub title: Option<String>,
     pub summary: Option<String>,
     pub allow: Vec<String>,
+    pub notify: Option<String>,
     pub service: Option<String>,
     pub owners: Vec<String>,
     pub escalation: Vec<Contact>,
@@ -63,6 +65,7 @@ pub fn read_header<'a>(node: &'a Node, report: &mut Report) -> Header<'a> {
             .get("allow")
             .map(|n| read_allow(n, report))
             .unwrap_or_default(),
+        notify: top.get("notify").and_then(|n| read_notify(n, report)),
         service: top.string("service", report),
         owners: top
             .get("owners")
@@ -337,6 +340,13 @@ fn read_variables(node: &Node, report: &mut Report) -> BTreeMap<String, Variable
         variables.insert(name, variable);
     }
     variables
+}
+
+/// `notify: {webhook: URL}`: where incident events are posted.
+fn read_notify(node: &Node, report: &mut Report) -> Option<String> {
+    let f = Fields::new(node, "`notify`", &["webhook"], Strictness::Strict, report)?;
+    f.get("webhook")
+        .and_then(|n| checked_url(n, "webhook", true, report))
 }
 
 /// `allow: [rule, ...]`: lint rule names, each checked.

@@ -259,6 +259,7 @@ fn assemble(
         prometheus: header.prometheus,
         alertmanager: header.alertmanager,
         allow: header.allow,
+        notify: header.notify,
         steps,
     }
 }

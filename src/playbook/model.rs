@@ -38,6 +38,9 @@ pub struct Playbook {
     pub prometheus: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub alertmanager: Option<String>,
+    /// A chat webhook that receives every incident event (`notify: {webhook: URL}`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notify: Option<String>,
     /// Lint rules silenced for the whole playbook.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub allow: Vec<String>,

@@ -1,0 +1,69 @@
+//! `notify: {webhook: URL}`: each incident event is posted to a chat webhook
+//! (Slack-compatible `{"text": ...}`) through a bounded queue with retries.
+//! It never blocks the console; what cannot be delivered is reported back.
+
+use crate::health::http_client::{HttpClient, HttpOptions};
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+/// Events waiting to be posted; beyond this they are dropped (and reported).
+pub const QUEUE: usize = 256;
+/// Attempts per event, with doubling backoff from `FIRST_BACKOFF`.
+pub const ATTEMPTS: u32 = 3;
+pub const FIRST_BACKOFF: Duration = Duration::from_millis(300);
+const POST_TIMEOUT: Duration = Duration::from_secs(5);
+
+pub struct Notifier {
+    queue: mpsc::Sender<String>,
+    failures: mpsc::UnboundedSender<String>,
+}
+
+impl Notifier {
+    /// Starts the sender task on the current tokio runtime. Failures (after
+    /// the retries, or a full queue) arrive on `failures` as one line each.
+    pub fn start(url: String, failures: mpsc::UnboundedSender<String>) -> Result<Notifier, String> {
+        let client = HttpClient::new(&HttpOptions::default())?;
+        let (queue, mut pending) = mpsc::channel::<String>(QUEUE);
+        let report = failures.clone();
+        tokio::spawn(async move {
+            while let Some(text) = pending.recv().await {
+                if let Err(why) = deliver(&client, &url, &text).await {
+                    let _ = report.send(format!("webhook: {why}"));
+                }
+            }
+        });
+        Ok(Notifier { queue, failures })
+    }
+
+    /// Queues one line; never waits.
+    pub fn send(&self, text: String) {
+        if self.queue.try_send(text).is_err() {
+            let _ = self
+                .failures
+                .send("webhook: queue full, an event was not posted".into());
+        }
+    }
+}
+
+async fn deliver(client: &HttpClient, url: &str, text: &str) -> Result<(), String> {
+    let body = serde_json::json!({ "text": text });
+    let mut backoff = FIRST_BACKOFF;
+    let mut last = String::new();
+    for attempt in 1..=ATTEMPTS {
+        match tokio::time::timeout(POST_TIMEOUT, client.post_json(url, &body)).await {
+            Ok(Ok(status)) if (200..300).contains(&status) => return Ok(()),
+            // A 4xx will not get better by retrying.
+            Ok(Ok(status)) if (400..500).contains(&status) => {
+                return Err(format!("HTTP {status} from {url}"));
+            }
+            Ok(Ok(status)) => last = format!("HTTP {status} from {url}"),
+            Ok(Err(failure)) => last = failure.message,
+            Err(_) => last = format!("no answer from {url} within {}s", POST_TIMEOUT.as_secs()),
+        }
+        if attempt < ATTEMPTS {
+            tokio::time::sleep(backoff).await;
+            backoff *= 2;
+        }
+    }
+    Err(format!("{last} (after {ATTEMPTS} attempts)"))
+}

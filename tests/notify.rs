@@ -1,0 +1,122 @@
+//! The incident webhook against a real HTTP server on 127.0.0.1: events are
+//! posted as Slack-style JSON, failures are retried and then reported.
+
+use opsdeck::incident::notify::{ATTEMPTS, Notifier};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
+
+/// Accepts up to `max` requests, answering `status`, and keeps their bodies.
+fn webhook(status: u16, max: usize) -> (String, Arc<Mutex<Vec<String>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    let bodies = Arc::new(Mutex::new(Vec::new()));
+    let seen = bodies.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(max) {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut length = 0;
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = value.trim().parse().unwrap_or(0);
+                }
+                line.clear();
+            }
+            let mut body = vec![0; length];
+            let _ = reader.read_exact(&mut body);
+            seen.lock()
+                .unwrap()
+                .push(String::from_utf8_lossy(&body).into_owned());
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status} X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            );
+        }
+    });
+    (url, bodies)
+}
+
+fn wait_until(deadline: Duration, mut done: impl FnMut() -> bool) -> bool {
+    let end = Instant::now() + deadline;
+    while Instant::now() < end {
+        if done() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    done()
+}
+
+#[test]
+fn events_are_posted_as_slack_text_in_order() {
+    let (url, bodies) = webhook(200, 10);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let (failures_tx, mut failures) = mpsc::unbounded_channel();
+    let notifier = runtime
+        .block_on(async { Notifier::start(url, failures_tx) })
+        .unwrap();
+    notifier.send("step done: Was there a recent deploy?".into());
+    notifier.send("finished `rollback` on web1: exit 0".into());
+    assert!(wait_until(Duration::from_secs(5), || bodies
+        .lock()
+        .unwrap()
+        .len()
+        == 2));
+    let bodies = bodies.lock().unwrap().clone();
+    let first: serde_json::Value = serde_json::from_str(&bodies[0]).unwrap();
+    assert_eq!(first["text"], "step done: Was there a recent deploy?");
+    assert!(bodies[1].contains("rollback"));
+    assert!(failures.try_recv().is_err(), "no failure reported");
+}
+
+#[test]
+fn a_failing_webhook_is_retried_then_reported_and_never_blocks() {
+    let (url, bodies) = webhook(503, 10);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let (failures_tx, mut failures) = mpsc::unbounded_channel();
+    let notifier = runtime
+        .block_on(async { Notifier::start(url, failures_tx) })
+        .unwrap();
+    let started = Instant::now();
+    for n in 0..1000 {
+        notifier.send(format!("event {n}"));
+    }
+    assert!(
+        started.elapsed() < Duration::from_millis(500),
+        "send blocked: {:?}",
+        started.elapsed()
+    );
+    assert!(wait_until(Duration::from_secs(10), || bodies
+        .lock()
+        .unwrap()
+        .len()
+        >= ATTEMPTS as usize));
+    let mut reasons = Vec::new();
+    assert!(
+        wait_until(Duration::from_secs(10), || {
+            while let Ok(reason) = failures.try_recv() {
+                reasons.push(reason);
+            }
+            reasons
+                .iter()
+                .any(|r| r.contains("HTTP 503") && r.contains("attempts"))
+        }),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons.iter().any(|r| r.contains("queue full")),
+        "1000 events overflow the queue: {reasons:?}"
+    );
+}
