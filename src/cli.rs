@@ -15,6 +15,9 @@ use std::process::ExitCode;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// Colours of the picker (bare `opsdeck`): dark, light, high-contrast, or a theme file.
+    #[arg(long, value_name = "NAME|PATH")]
+    pub theme: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -173,7 +176,7 @@ pub fn main() -> ExitCode {
         restore_default_sigpipe();
     }
     let code = match cli.command {
-        None => commands::list_library(),
+        None => commands::pick(cli.theme.as_deref()),
         Some(Command::Open {
             playbook,
             dry_run,

@@ -141,6 +141,14 @@ pub fn open_with_theme(
             return EXIT_ERRORS;
         }
     };
+    open_with_settings(path, options, settings)
+}
+
+fn open_with_settings(
+    path: &Path,
+    options: crate::runtime::ConsoleOptions,
+    settings: crate::config::Settings,
+) -> u8 {
     let Some(playbook) = load_or_report(path) else {
         return EXIT_ERRORS;
     };
@@ -153,7 +161,31 @@ pub fn open_with_theme(
     }
 }
 
-/// Bare `opsdeck`: the playbook library.
+/// Bare `opsdeck`: the picker over the playbook library, then the console on
+/// the chosen one. Without a terminal it prints the library instead.
+pub fn pick(theme: Option<&str>) -> u8 {
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        return list_library();
+    }
+    let settings = match crate::config::load_settings(theme) {
+        Ok(settings) => settings,
+        Err(err) => {
+            eprintln!("opsdeck: {err}");
+            return EXIT_ERRORS;
+        }
+    };
+    let picker = crate::runtime::picker::load_library();
+    match crate::runtime::picker::run(picker, &settings) {
+        Ok(Some(path)) => open_with_settings(&path, Default::default(), settings),
+        Ok(None) => EXIT_OK,
+        Err(err) => {
+            eprintln!("opsdeck: the picker stopped: {err}");
+            EXIT_ERRORS
+        }
+    }
+}
+
+/// The playbook library as a list, for bare `opsdeck` without a terminal.
 pub fn list_library() -> u8 {
     let dirs = library::library_dirs();
     let files = library::collect(&dirs).unwrap_or_default();

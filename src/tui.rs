@@ -3,7 +3,8 @@
 use crate::app::{Key, KeyCode};
 use crossterm::event::{self, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::DefaultTerminal;
-use tokio::sync::mpsc::UnboundedSender;
+use std::sync::Mutex;
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
 /// What the input thread forwards to the runtime.
 pub enum Input {
@@ -23,8 +24,36 @@ pub fn leave() {
     ratatui::restore();
 }
 
+/// The one input thread's receiver while nobody holds it.
+static INPUT: Mutex<Option<UnboundedReceiver<Input>>> = Mutex::new(None);
+
+/// The terminal's input. One thread reads it for the whole process (a second
+/// reader would steal keys), so the picker hands its receiver on to the console.
+pub fn take_input() -> UnboundedReceiver<Input> {
+    let parked = INPUT.lock().map(|mut slot| slot.take()).unwrap_or(None);
+    match parked {
+        Some(mut rx) => {
+            // Keys typed between two screens were meant for the old one.
+            while rx.try_recv().is_ok() {}
+            rx
+        }
+        None => {
+            let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+            spawn_input_thread(tx);
+            rx
+        }
+    }
+}
+
+/// Parks the receiver for the next screen.
+pub fn return_input(rx: UnboundedReceiver<Input>) {
+    if let Ok(mut slot) = INPUT.lock() {
+        *slot = Some(rx);
+    }
+}
+
 /// Blocking terminal reads live on their own thread so the async loop never waits on them.
-pub fn spawn_input_thread(tx: UnboundedSender<Input>) {
+fn spawn_input_thread(tx: UnboundedSender<Input>) {
     std::thread::spawn(move || {
         loop {
             let input = match event::read() {

@@ -307,3 +307,34 @@ fn the_health_pane_shows_live_status_of_real_endpoints() {
     tmux.keys(&["q"]);
     tmux.wait_for("EXIT=0");
 }
+
+/// Bare `opsdeck` in an empty directory, with the fixture library only.
+fn picker_script(dir: &Path) -> String {
+    let library = std::fs::canonicalize("tests/fixtures/library").unwrap();
+    format!(
+        "cd {dir} && XDG_CONFIG_HOME={dir} OPSDECK_CONFIG=/dev/null OPSDECK_DATA_DIR={dir}/data OPSDECK_PLAYBOOKS={lib} {bin}; echo EXIT=$?; stty -a | tr ' ' '\\n' | grep -E '^-?(icanon|echo)$' | tr '\\n' ' '; echo; sleep 30",
+        dir = dir.display(),
+        lib = library.display(),
+        bin = binary()
+    )
+}
+
+#[test]
+fn the_picker_filters_as_you_type_and_enter_opens_the_console() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(tmux) = Tmux::start("picker", &picker_script(dir.path())) else {
+        return;
+    };
+    let screen = tmux.wait_for("4/4 playbooks, 1 invalid");
+    assert!(screen.contains("Order queue backlog"), "{screen}");
+    tmux.keys(&["-l", "disk"]);
+    let screen = tmux.wait_for("1/4 playbooks");
+    assert!(screen.contains("How full is it?"), "preview: {screen}");
+    tmux.keys(&["Enter"]);
+    let console = tmux.wait_for("Steps 0/2");
+    assert!(console.contains("disk-full.md"), "{console}");
+    tmux.keys(&["q"]);
+    let after = tmux.wait_for("icanon");
+    assert!(after.contains("EXIT=0"), "{after}");
+    assert_terminal_restored(&after);
+}

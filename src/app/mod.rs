@@ -3,6 +3,7 @@ pub mod confirm;
 pub mod event;
 mod flow;
 pub mod health;
+pub mod picker;
 pub mod resume;
 pub mod runs;
 pub mod state;

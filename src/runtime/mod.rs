@@ -3,6 +3,7 @@
 
 mod effects;
 mod health;
+pub mod picker;
 
 use crate::app::{self, Effect, Event, Mode, State};
 use crate::config::Settings;
@@ -20,6 +21,7 @@ use tokio::time::sleep_until;
 /// At most ~30 frames a second, however fast events arrive.
 const FRAME: Duration = Duration::from_millis(33);
 
+#[derive(Default)]
 pub struct ConsoleOptions {
     pub mode: Mode,
     pub vars: BTreeMap<String, String>,
@@ -85,8 +87,7 @@ async fn event_loop(
     mut effects: Effects,
     mut task_events: mpsc::Receiver<Event>,
 ) -> std::io::Result<()> {
-    let (tx, mut rx) = mpsc::unbounded_channel();
-    tui::spawn_input_thread(tx);
+    let mut rx = tui::take_input();
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
     let mut clock = tokio::time::interval(Duration::from_secs(1));

@@ -5,6 +5,7 @@ mod help;
 pub mod markdown;
 mod output;
 mod overlay;
+mod picker;
 mod status;
 mod steps;
 pub mod theme;
@@ -16,6 +17,11 @@ use ratatui::layout::{Constraint, Layout};
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 pub use theme::Theme;
+
+/// The picker of bare `opsdeck`.
+pub fn draw_picker(frame: &mut Frame, picker: &crate::app::picker::Picker, theme: &Theme) {
+    picker::draw(frame, picker, theme);
+}
 
 /// Every key binding with what it does, as the help overlay lists them.
 pub fn help_bindings() -> &'static [(&'static str, &'static str)] {

@@ -1,0 +1,214 @@
+//! The playbook picker of bare `opsdeck`: pure state and `update`, like the console.
+//!
+//! Fuzzy matching is nucleo-matcher (helix's matcher): it brings smart case,
+//! Unicode normalisation, space-separated terms and fzf-quality ranking with
+//! the matched positions for highlighting, which a hand-written subsequence
+//! scorer would only approximate at several times the code.
+
+use super::event::{Key, KeyCode};
+use crate::playbook::Parsed;
+use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
+use nucleo_matcher::{Config, Matcher, Utf32Str};
+
+/// One file of the library, valid or not.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PickerEntry {
+    pub path: String,
+    pub title: String,
+    pub service: Option<String>,
+    /// Step titles with how many commands each has.
+    pub steps: Vec<(String, usize)>,
+    /// `id kind target` of each check.
+    pub checks: Vec<String>,
+    /// The first error (`line:col: message`), when the playbook cannot open.
+    pub error: Option<String>,
+    pub help: Option<String>,
+}
+
+impl PickerEntry {
+    pub fn from_parsed(path: &str, parsed: &Parsed) -> PickerEntry {
+        let stem = std::path::Path::new(path)
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or(path)
+            .to_string();
+        let first_error = parsed.diagnostics.iter().find(|d| d.is_error());
+        match (&parsed.playbook, first_error) {
+            (Some(playbook), _) => PickerEntry {
+                path: path.to_string(),
+                title: playbook.title.clone(),
+                service: playbook.service.clone(),
+                steps: playbook
+                    .steps
+                    .iter()
+                    .map(|s| (s.title.clone(), s.commands().count()))
+                    .collect(),
+                checks: playbook
+                    .checks
+                    .iter()
+                    .map(|c| format!("{} {} {}", c.id, c.probe.kind(), c.probe.target()))
+                    .collect(),
+                error: None,
+                help: None,
+            },
+            (None, error) => PickerEntry {
+                path: path.to_string(),
+                title: stem,
+                service: None,
+                steps: Vec::new(),
+                checks: Vec::new(),
+                error: Some(error.map_or_else(
+                    || "cannot be read".to_string(),
+                    |d| format!("{}:{}: {}", d.line, d.col, d.message),
+                )),
+                help: error.and_then(|d| d.help.clone()),
+            },
+        }
+    }
+
+    /// What the filter matches and the list shows: title, service, file name
+    /// (not its directories, whose letters would match almost anything).
+    pub fn row(&self) -> String {
+        let service = self.service.as_deref().unwrap_or("");
+        let file = std::path::Path::new(&self.path)
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or(&self.path);
+        format!("{}  {}  {}", self.title, service, file)
+    }
+}
+
+/// An entry that matches the query, with the matched char positions in `row()`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Hit {
+    pub entry: usize,
+    pub positions: Vec<u32>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum PickerOutcome {
+    Stay,
+    Open(String),
+    Quit,
+}
+
+#[derive(Clone, Debug)]
+pub struct Picker {
+    pub entries: Vec<PickerEntry>,
+    /// Where the library was looked for, for the empty-library hint.
+    pub dirs: Vec<String>,
+    pub query: String,
+    pub hits: Vec<Hit>,
+    /// Index into `hits`.
+    pub selected: usize,
+    pub message: Option<String>,
+}
+
+impl Picker {
+    pub fn new(entries: Vec<PickerEntry>, dirs: Vec<String>) -> Picker {
+        let mut picker = Picker {
+            entries,
+            dirs,
+            query: String::new(),
+            hits: Vec::new(),
+            selected: 0,
+            message: None,
+        };
+        picker.filter();
+        picker
+    }
+
+    pub fn selected_entry(&self) -> Option<&PickerEntry> {
+        self.hits
+            .get(self.selected)
+            .and_then(|hit| self.entries.get(hit.entry))
+    }
+
+    /// Best matches first; an empty query keeps the library's order.
+    fn filter(&mut self) {
+        self.selected = 0;
+        if self.query.trim().is_empty() {
+            self.hits = (0..self.entries.len())
+                .map(|entry| Hit {
+                    entry,
+                    positions: Vec::new(),
+                })
+                .collect();
+            return;
+        }
+        let mut matcher = Matcher::new(Config::DEFAULT);
+        let pattern = Pattern::parse(&self.query, CaseMatching::Smart, Normalization::Smart);
+        let mut buf = Vec::new();
+        let mut scored: Vec<(u32, Hit)> = Vec::new();
+        for (entry, candidate) in self.entries.iter().enumerate() {
+            let row = candidate.row();
+            let mut positions = Vec::new();
+            if let Some(score) =
+                pattern.indices(Utf32Str::new(&row, &mut buf), &mut matcher, &mut positions)
+            {
+                positions.sort_unstable();
+                positions.dedup();
+                scored.push((score, Hit { entry, positions }));
+            }
+        }
+        // Stable: equal scores keep the library's order.
+        scored.sort_by_key(|(score, _)| std::cmp::Reverse(*score));
+        self.hits = scored.into_iter().map(|(_, hit)| hit).collect();
+    }
+
+    fn select(&mut self, to: usize) {
+        self.selected = to.min(self.hits.len().saturating_sub(1));
+    }
+
+    /// One key. Letters type into the filter; `q` quits only while the
+    /// filter is empty, so it can still be typed after the first letter.
+    pub fn update(&mut self, key: Key) -> PickerOutcome {
+        self.message = None;
+        match (key.code, key.ctrl) {
+            (KeyCode::Char('c'), true) => return PickerOutcome::Quit,
+            (KeyCode::Char('u'), true) => {
+                self.query.clear();
+                self.filter();
+            }
+            (KeyCode::Char('n' | 'j'), true) | (KeyCode::Down, _) => self.select(self.selected + 1),
+            (KeyCode::Char('p' | 'k'), true) | (KeyCode::Up, _) => {
+                self.select(self.selected.saturating_sub(1))
+            }
+            (KeyCode::PageDown, _) => self.select(self.selected + 10),
+            (KeyCode::PageUp, _) => self.select(self.selected.saturating_sub(10)),
+            (KeyCode::Home, _) => self.select(0),
+            (KeyCode::End, _) => self.select(usize::MAX),
+            (KeyCode::Esc, _) if !self.query.is_empty() => {
+                self.query.clear();
+                self.filter();
+            }
+            (KeyCode::Esc, _) => return PickerOutcome::Quit,
+            (KeyCode::Char('q'), false) if self.query.is_empty() => return PickerOutcome::Quit,
+            (KeyCode::Char(c), false) => {
+                self.query.push(c);
+                self.filter();
+            }
+            (KeyCode::Backspace, _) => {
+                self.query.pop();
+                self.filter();
+            }
+            (KeyCode::Enter, _) => return self.open_selected(),
+            _ => {}
+        }
+        PickerOutcome::Stay
+    }
+
+    fn open_selected(&mut self) -> PickerOutcome {
+        match self.selected_entry() {
+            None => PickerOutcome::Stay,
+            Some(entry) if entry.error.is_some() => {
+                self.message = Some(format!(
+                    "{} cannot open: fix it first (`opsdeck check {}` shows how)",
+                    entry.path, entry.path
+                ));
+                PickerOutcome::Stay
+            }
+            Some(entry) => PickerOutcome::Open(entry.path.clone()),
+        }
+    }
+}
