@@ -403,3 +403,40 @@ fn a_million_lines_stay_within_the_memory_bound() {
     );
     eprintln!("a million lines: peak RSS {peak_kib} KiB");
 }
+
+#[test]
+fn a_full_disk_while_logging_is_reported_and_keeps_what_was_written() {
+    let f = Fixture::new();
+    // The first run fills the incident log's file past a tiny file-size limit.
+    let data = f.data();
+    f.exec(&["order"]).assert_exit(0);
+    let before = f.events();
+    // RLIMIT_FSIZE makes writes past 1 KiB fail (EFBIG, with SIGXFSZ ignored) like a full disk.
+    let script = format!(
+        "ulimit -f 1; trap '' XFSZ; OPSDECK_DATA_DIR={data} exec {} exec pb.md order",
+        env!("CARGO_BIN_EXE_opsdeck")
+    );
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(&script)
+        .current_dir(f.dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "the command still runs: {out:?}"
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("WARNING"),
+        "the failure is reported: {stderr}"
+    );
+    let after = f.events();
+    assert!(
+        after.starts_with(&before),
+        "what was written before is kept"
+    );
+    let replayed = opsdeck::incident::replay::replay_bytes(after.as_bytes());
+    assert!(replayed.chain_break.is_none(), "{:?}", replayed.chain_break);
+}

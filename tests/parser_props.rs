@@ -56,3 +56,20 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn command_attributes_never_panic(info in "[ -~]{0,60}") {
+        let text = format!("# T\n\n```sh {{{info}}}\necho hi\n```\n");
+        let _ = parse(text.as_bytes(), Form::Markdown, "fuzz");
+    }
+
+    #[test]
+    fn incident_replay_never_panics_and_never_trusts_garbage(bytes in prop::collection::vec(any::<u8>(), 0..2048)) {
+        let replayed = opsdeck::incident::replay::replay_bytes(&bytes);
+        // Random bytes never form a valid hash chain.
+        prop_assert!(replayed.records.is_empty() || replayed.chain_break.is_some());
+    }
+}
