@@ -77,7 +77,8 @@ enum End {
     Cancel,
 }
 
-async fn cancelled(cancel: &mut watch::Receiver<bool>) {
+/// Resolves once `cancel` turns true; never if its sender is dropped first.
+pub(crate) async fn cancelled(cancel: &mut watch::Receiver<bool>) {
     while !*cancel.borrow() {
         if cancel.changed().await.is_err() {
             std::future::pending::<()>().await;

@@ -2,8 +2,10 @@
 //! never touch the screen or the incident log.
 
 pub mod headless;
+pub mod lines;
 pub mod local;
 pub mod resolve;
+pub mod ssh;
 
 use std::time::Duration;
 use tokio::sync::{mpsc, watch};
@@ -30,7 +32,7 @@ pub struct Finished {
     pub cancelled: bool,
 }
 
-/// Where a command runs: this machine, or (later) a host over SSH.
+/// Where a command runs: this machine, or a host over SSH.
 pub trait Runner {
     /// Runs `script`, sending each output line to `lines` (waiting when the
     /// receiver is behind, so memory stays bounded), until it exits, the

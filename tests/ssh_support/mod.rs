@@ -31,6 +31,18 @@ pub fn required() -> bool {
     std::env::var("OPSDECK_REQUIRE_E2E").is_ok_and(|v| v == "1")
 }
 
+/// True when the `ssh` client is installed; else says loudly that `test` is
+/// skipped (and fails instead when `OPSDECK_REQUIRE_E2E=1`).
+pub fn have_ssh(test: &str) -> bool {
+    if Command::new("ssh").arg("-V").output().is_ok() {
+        return true;
+    }
+    let why = "the `ssh` program is missing (apt-get install openssh-client)";
+    assert!(!required(), "{test}: {why}, and OPSDECK_REQUIRE_E2E=1");
+    eprintln!("\n*** SKIPPED {test}: {why} ***\n");
+    false
+}
+
 /// Starts an sshd, or returns None after saying loudly why the test is skipped
 /// (and fails instead when `OPSDECK_REQUIRE_E2E=1`).
 pub fn start_or_skip(test: &str) -> Option<Sshd> {
