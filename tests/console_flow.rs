@@ -374,3 +374,121 @@ fn probe_results_update_the_health_view_and_only_real_changes_are_recorded() {
         [Effect::RecordIfOpen(Entry::HealthChanged { .. })]
     ));
 }
+
+fn parse(text: &str) -> opsdeck::playbook::Playbook {
+    opsdeck::playbook::parse(text.as_bytes(), opsdeck::playbook::Form::Markdown, "t")
+        .playbook
+        .expect("valid")
+}
+
+const V1: &str = "---\ntitle: T\nservice: shop\n---\n# T\n\n## Look\n```sh {id=look}\necho look\n```\n\n## Fix\n```sh {id=restart kind=remediate}\nsystemctl restart shop\n```\n\n## Tell\nSay it.\n";
+
+#[test]
+fn a_reload_keeps_the_selected_step_and_the_marks_by_title() {
+    let mut state = State::new(parse(V1), "t.md".into(), Mode::Live);
+    press(&mut state, &[Key::char(' ')]);
+    assert_eq!(state.selected_step, 1, "on Fix");
+    // A step is inserted at the top and Look is renamed: Fix stays selected.
+    let v2 = V1
+        .replace("## Look", "## New first step\nHi.\n\n## Look again")
+        .replace("Say it.", "Say it louder.");
+    update(&mut state, Event::Reloaded(Box::new(parse(&v2))));
+    assert_eq!(state.playbook.steps[state.selected_step].title, "Fix");
+    assert_eq!(
+        state.step_status,
+        vec![
+            StepStatus::Pending,
+            StepStatus::Pending,
+            StepStatus::Pending,
+            StepStatus::Pending
+        ],
+        "the renamed step lost its mark; nothing else was marked"
+    );
+    press(&mut state, &[Key::char('k'), Key::char('s')]);
+    update(&mut state, Event::Reloaded(Box::new(parse(&v2))));
+    assert_eq!(state.step_status[1], StepStatus::Skipped, "kept by title");
+    assert!(state.message.as_deref().unwrap().contains("reloaded"));
+}
+
+#[test]
+fn a_confirmation_whose_command_changed_on_disk_is_cancelled_and_nothing_runs() {
+    let mut state = State::new(parse(V1), "t.md".into(), Mode::Live);
+    press(
+        &mut state,
+        &[Key::char('j'), Key::plain(KeyCode::Tab), enter()],
+    );
+    assert!(matches!(state.overlay, Some(Overlay::Confirm(_))));
+    // Prose changes elsewhere leave the dialog alone.
+    update(
+        &mut state,
+        Event::Reloaded(Box::new(parse(&V1.replace("Say it.", "Shout.")))),
+    );
+    assert!(matches!(state.overlay, Some(Overlay::Confirm(_))));
+    // The command's text changes: the dialog goes, and typing the target runs nothing.
+    let v2 = V1.replace("systemctl restart shop", "systemctl stop shop");
+    update(&mut state, Event::Reloaded(Box::new(parse(&v2))));
+    assert!(matches!(state.overlay, Some(Overlay::Notice(_))));
+    // The letters typed for the vanished dialog are swallowed, not shortcuts.
+    let effects = type_text(&mut state, "shop");
+    let effects: Vec<_> = effects
+        .into_iter()
+        .chain(press(&mut state, &[enter()]))
+        .collect();
+    assert!(effects.is_empty(), "{effects:?}");
+    assert!(state.overlay.is_none(), "Enter closes the notice");
+    assert_eq!(state.step_status, vec![StepStatus::Pending; 3]);
+    // Confirming again shows the new text.
+    press(&mut state, &[enter()]);
+    let Some(Overlay::Confirm(dialog)) = &state.overlay else {
+        panic!("{:?}", state.overlay)
+    };
+    assert_eq!(dialog.script, "systemctl stop shop");
+}
+
+#[test]
+fn a_parse_error_keeps_the_last_good_version_and_shows_until_fixed() {
+    let mut state = State::new(parse(V1), "t.md".into(), Mode::Live);
+    update(
+        &mut state,
+        Event::ReloadFailed {
+            error: "t.md:2:8: invalid YAML".into(),
+        },
+    );
+    assert_eq!(state.step_count(), 3, "the last good version stays");
+    assert_eq!(
+        state.reload_error.as_deref(),
+        Some("t.md:2:8: invalid YAML")
+    );
+    press(&mut state, &[Key::char('j')]);
+    assert!(state.reload_error.is_some(), "a key does not hide it");
+    update(&mut state, Event::Reloaded(Box::new(parse(V1))));
+    assert!(state.reload_error.is_none());
+}
+
+#[test]
+fn a_reload_keeps_the_health_history_of_unchanged_checks() {
+    use opsdeck::app::health::Probed;
+    use opsdeck::health::Status;
+    let with_checks = |extra: &str| {
+        V1.replace(
+            "service: shop\n",
+            &format!("service: shop\nchecks:\n  - {{id: home, tcp: \"127.0.0.1:9\"}}\n{extra}"),
+        )
+    };
+    let mut state = State::new(parse(&with_checks("")), "t.md".into(), Mode::Live);
+    update(
+        &mut state,
+        Event::Probed(Probed {
+            check: "home".into(),
+            status: Status::Down,
+            latency_ms: 3,
+            summary: "refused".into(),
+            error: Some("refused".into()),
+        }),
+    );
+    let v2 = with_checks("  - {id: api, tcp: \"127.0.0.1:10\"}\n");
+    update(&mut state, Event::Reloaded(Box::new(parse(&v2))));
+    assert_eq!(state.health.len(), 2);
+    assert_eq!(state.health[0].status, Status::Down, "home kept its state");
+    assert_eq!(state.health[1].status, Status::Unknown, "api is new");
+}

@@ -124,3 +124,18 @@ fn the_high_contrast_theme_tells_status_by_shape_and_blue_orange() {
     assert!(screen.contains("Rgb(86, 180, 233)") && screen.contains("Rgb(230, 159, 0)"));
     insta::assert_snapshot!(screen);
 }
+
+#[test]
+fn a_parse_error_after_a_reload_shows_over_the_last_good_version() {
+    let mut state = state("playbooks/site-down.md");
+    update(
+        &mut state,
+        Event::ReloadFailed {
+            error: "site-down.md:14:3: unknown key `chekcs` in the front matter".into(),
+        },
+    );
+    let screen = screen(&state, 120, 30);
+    assert!(screen.contains("✖ site-down.md:14:3"), "{screen}");
+    assert!(screen.contains("Was there a recent deploy?"), "{screen}");
+    insta::assert_snapshot!(screen);
+}

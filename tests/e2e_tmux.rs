@@ -338,3 +338,39 @@ fn the_picker_filters_as_you_type_and_enter_opens_the_console() {
     assert!(after.contains("EXIT=0"), "{after}");
     assert_terminal_restored(&after);
 }
+
+#[test]
+fn an_edited_playbook_reloads_in_place_and_a_broken_one_keeps_the_last_good_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let playbook = dir.path().join("live.md");
+    let v1 = "---\ntitle: Live\n---\n# Live\n\n## First\nOne.\n\n## Second\nTwo.\n";
+    std::fs::write(&playbook, v1).unwrap();
+    let script = format!(
+        "OPSDECK_CONFIG=/dev/null OPSDECK_DATA_DIR={} {} open {}; echo EXIT=$?; sleep 30",
+        dir.path().join("data").display(),
+        binary(),
+        playbook.display()
+    );
+    let Some(tmux) = Tmux::start("reload", &script) else {
+        return;
+    };
+    tmux.wait_for("Steps 0/2");
+    tmux.keys(&["j"]);
+    tmux.wait_for("┌ Second");
+    // Saved the way editors do: a new file renamed over the old one.
+    let replace = |text: &str| {
+        let tmp = dir.path().join(".live.md.swp");
+        std::fs::write(&tmp, text).unwrap();
+        std::fs::rename(&tmp, &playbook).unwrap();
+    };
+    replace(&v1.replace("## First", "## Zeroth\nNew.\n\n## First"));
+    let screen = tmux.wait_for("Zeroth");
+    assert!(screen.contains("┌ Second"), "still on Second: {screen}");
+    assert!(screen.contains("Steps 0/3"), "{screen}");
+    replace("---\ntitle: [Live\n---\n# Live\n");
+    let screen = tmux.wait_for("showing the last good version");
+    assert!(screen.contains("live.md:2:"), "{screen}");
+    assert!(screen.contains("Zeroth"), "{screen}");
+    tmux.keys(&["q"]);
+    tmux.wait_for("EXIT=0");
+}

@@ -92,6 +92,12 @@ pub enum Event {
     LogFailed {
         error: String,
     },
+    /// The playbook file changed on disk and parsed.
+    Reloaded(Box<crate::playbook::Playbook>),
+    /// The playbook file changed on disk and does not parse: `file:line:col: message`.
+    ReloadFailed {
+        error: String,
+    },
 }
 
 /// What the core asks the runtime to do. Effects run in order, before the next frame.

@@ -4,6 +4,7 @@ pub mod event;
 mod flow;
 pub mod health;
 pub mod picker;
+pub mod reload;
 pub mod resume;
 pub mod runs;
 pub mod state;

@@ -70,6 +70,10 @@ pub enum Overlay {
     Prompt(Prompt),
     /// `q` while a command runs.
     QuitWhileRunning,
+    /// Something the responder must see before going on (a confirmation
+    /// cancelled by a reload); swallows keys until Enter or Esc, so letters
+    /// typed for the vanished dialog never reach the console's shortcuts.
+    Notice(String),
 }
 
 #[derive(Clone, Debug)]
@@ -91,6 +95,9 @@ pub struct State {
     pub vars: BTreeMap<String, String>,
     /// A short message in the status bar (refusals, log trouble).
     pub message: Option<String>,
+    /// The playbook changed on disk but does not parse: this error stays in
+    /// the status bar, over the last good version, until the file is fixed.
+    pub reload_error: Option<String>,
     pub utc_clock: String,
     pub elapsed_secs: u64,
     pub size: (u16, u16),
@@ -114,6 +121,7 @@ impl State {
             health,
             vars: BTreeMap::new(),
             message: None,
+            reload_error: None,
             utc_clock: String::new(),
             elapsed_secs: 0,
             size: (80, 24),

@@ -55,6 +55,14 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
             state.message = Some(format!("INCIDENT LOG NOT WRITTEN: {error}"));
             Vec::new()
         }
+        Event::Reloaded(playbook) => {
+            super::reload::apply(state, *playbook);
+            Vec::new()
+        }
+        Event::ReloadFailed { error } => {
+            super::reload::failed(state, error);
+            Vec::new()
+        }
     }
 }
 
@@ -123,6 +131,12 @@ fn on_overlay_key(state: &mut State, overlay: Overlay, key: Key) -> Vec<Effect> 
             }
             _ => Vec::new(),
         },
+        Overlay::Notice(text) => {
+            if key.repeat || !matches!(key.code, KeyCode::Enter | KeyCode::Esc) {
+                state.overlay = Some(Overlay::Notice(text));
+            }
+            Vec::new()
+        }
         // Help and contacts close on any key; `q` still quits so nobody is trapped.
         Overlay::Help | Overlay::Escalation => match key.code {
             KeyCode::Char('q') => on_key(state, key),

@@ -4,6 +4,7 @@
 mod effects;
 mod health;
 pub mod picker;
+mod reload;
 
 use crate::app::{self, Effect, Event, Mode, State};
 use crate::config::Settings;
@@ -61,20 +62,22 @@ pub fn run_console(
     let mut terminal = tui::enter()?;
     let result = runtime.block_on(async {
         let (events_tx, events_rx) = mpsc::channel(256);
-        // Dropped when the loop ends, which stops every check.
-        let _health = match health::start(&checked, events_tx.clone()) {
-            Ok(scheduler) => scheduler,
-            Err(error) => {
-                state.message = Some(format!("health checks not started: {error}"));
-                None
-            }
+        let mut sources = Sources {
+            health: None,
+            events_tx: events_tx.clone(),
+            reloader: None,
         };
+        sources.start_health(&checked, &mut state);
+        match reload::Reloader::start(&path) {
+            Ok(reloader) => sources.reloader = Some(reloader),
+            Err(error) => state.message = Some(format!("live reload is off: {error}")),
+        }
         let mut effects = Effects::new(path, title, secrets, events_tx);
         effects.drill = options.drill;
         if let Some(log) = resumed {
             effects = effects.with_log(log);
         }
-        event_loop(&mut terminal, state, &theme, effects, events_rx).await
+        event_loop(&mut terminal, state, &theme, effects, events_rx, sources).await
     });
     tui::leave();
     result
@@ -86,10 +89,13 @@ async fn event_loop(
     theme: &Theme,
     mut effects: Effects,
     mut task_events: mpsc::Receiver<Event>,
+    mut sources: Sources,
 ) -> std::io::Result<()> {
     let mut rx = tui::take_input();
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
+    // Ctrl-C is a key in raw mode; SIGINT only comes from outside (`kill -INT`).
+    let mut sigint = signal(SignalKind::interrupt())?;
     let mut clock = tokio::time::interval(Duration::from_secs(1));
     let opened = Instant::now();
     let size = terminal.size()?;
@@ -136,16 +142,24 @@ async fn event_loop(
                     }
                 }
             }
+            event = next_change(&mut sources.reloader) => events.push(event),
             _ = clock.tick() => {
                 events.push(Event::Tick { utc: utc_clock(), elapsed_secs: opened.elapsed().as_secs() });
             }
             _ = sleep_until(next_frame.into()), if dirty => {}
             _ = sigterm.recv() => return Ok(()),
             _ = sighup.recv() => return Ok(()),
+            _ = sigint.recv() => return Ok(()),
         }
         let mut quit = false;
         while let Some(event) = (!events.is_empty()).then(|| events.remove(0)) {
+            let checks_before =
+                matches!(event, Event::Reloaded(_)).then(|| state.playbook.checks.clone());
             let produced = app::update(&mut state, event);
+            if checks_before.is_some_and(|before| before != state.playbook.checks) {
+                let playbook = state.playbook.clone();
+                sources.start_health(&playbook, &mut state);
+            }
             quit |= produced.contains(&Effect::Quit);
             // Effects (log appends included) finish before the next frame is drawn.
             events.extend(effects.apply(produced));
@@ -154,6 +168,33 @@ async fn event_loop(
         if quit {
             return Ok(());
         }
+    }
+}
+
+/// What feeds the loop besides the keyboard and the clock.
+struct Sources {
+    /// Dropped when the loop ends (or the checks change), which stops every check.
+    health: Option<crate::health::Scheduler>,
+    events_tx: mpsc::Sender<Event>,
+    reloader: Option<reload::Reloader>,
+}
+
+impl Sources {
+    /// (Re)starts the playbook's checks; the old ones stop first.
+    fn start_health(&mut self, playbook: &Playbook, state: &mut State) {
+        self.health = None;
+        match health::start(playbook, self.events_tx.clone()) {
+            Ok(scheduler) => self.health = scheduler,
+            Err(error) => state.message = Some(format!("health checks not started: {error}")),
+        }
+    }
+}
+
+/// The next reload of the playbook file, or never when nobody watches it.
+async fn next_change(reloader: &mut Option<reload::Reloader>) -> Event {
+    match reloader {
+        Some(reloader) => reloader.next().await,
+        None => std::future::pending().await,
     }
 }
 

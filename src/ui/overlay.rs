@@ -27,6 +27,18 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             theme.danger,
             theme,
         ),
+        Some(Overlay::Notice(text)) => popup(
+            frame,
+            area,
+            " Changed on disk ",
+            vec![
+                Line::raw(text.clone()),
+                Line::default(),
+                Line::styled("Enter or Esc closes", theme.muted),
+            ],
+            theme.danger,
+            theme,
+        ),
         None => {}
     }
 }
