@@ -492,3 +492,96 @@ fn a_reload_keeps_the_health_history_of_unchanged_checks() {
     assert_eq!(state.health[0].status, Status::Down, "home kept its state");
     assert_eq!(state.health[1].status, Status::Unknown, "api is new");
 }
+
+/// A finished run of `look` with `lines` of output, the output pane focused.
+fn with_output(lines: &[&str]) -> (State, u64) {
+    let mut state = State::new(parse(V1), "t.md".into(), Mode::Live);
+    press(
+        &mut state,
+        &[Key::plain(KeyCode::Tab), enter(), Key::char('y')],
+    );
+    let run = state.output.current().unwrap().id;
+    update(
+        &mut state,
+        Event::Output {
+            run,
+            lines: lines.iter().map(|l| l.to_string()).collect(),
+        },
+    );
+    assert_eq!(state.focus, Focus::Output);
+    (state, run)
+}
+
+#[test]
+fn slash_searches_the_output_and_n_walks_the_matches_with_wraparound() {
+    let mut lines = vec!["ok"; 50];
+    lines[5] = "\x1b[31mERROR\x1b[0m disk";
+    lines[20] = "error: retry";
+    lines[40] = "no Error here? yes";
+    let (mut state, run) = with_output(&lines);
+    state.output.scroll_up(100);
+    press(&mut state, &[Key::char('/')]);
+    assert_eq!(state.overlay, Some(Overlay::Search(String::new())));
+    type_text(&mut state, "error");
+    assert!(state.output.search.is_none(), "nothing found before Enter");
+    press(&mut state, &[enter()]);
+    let search = state.output.search.clone().unwrap();
+    assert_eq!(
+        search.matches,
+        vec![5, 20, 40],
+        "smart case, colours ignored"
+    );
+    assert_eq!(search.current, Some(0), "the nearest at or above the view");
+    assert_eq!(state.output.scroll_from_bottom, 50 - 6 - 2);
+
+    press(&mut state, &[Key::char('n'), Key::char('n')]);
+    assert_eq!(state.output.search.as_ref().unwrap().current, Some(2));
+    assert_eq!(state.output.scroll_from_bottom, 50 - 41 - 2);
+    press(&mut state, &[Key::char('n')]);
+    assert_eq!(state.output.search.as_ref().unwrap().current, Some(0));
+    assert!(state.message.as_deref().unwrap().contains("wrapped"));
+    press(&mut state, &[Key::char('N')]);
+    assert_eq!(state.output.search.as_ref().unwrap().current, Some(2));
+    assert!(
+        state.overlay.is_none(),
+        "n never opened the note prompt here"
+    );
+
+    // New output is searched as it arrives.
+    update(
+        &mut state,
+        Event::Output {
+            run,
+            lines: vec!["late error".into()],
+        },
+    );
+    assert_eq!(
+        state.output.search.as_ref().unwrap().matches,
+        vec![5, 20, 40, 50]
+    );
+
+    // Outside the output pane, n is a note again.
+    press(&mut state, &[Key::plain(KeyCode::Tab), Key::char('n')]);
+    assert!(matches!(state.overlay, Some(Overlay::Prompt(_))));
+}
+
+#[test]
+fn a_search_with_no_match_or_no_output_says_so() {
+    let mut state = site_down();
+    press(&mut state, &[Key::char('/')]);
+    assert!(state.overlay.is_none());
+    assert!(state.message.as_deref().unwrap().contains("no output"));
+
+    let (mut state, _) = with_output(&["a", "b"]);
+    press(&mut state, &[Key::char('/')]);
+    type_text(&mut state, "zzz");
+    press(&mut state, &[enter()]);
+    assert!(state.message.as_deref().unwrap().contains("no match"));
+    press(&mut state, &[Key::char('n')]);
+    assert!(state.message.as_deref().unwrap().contains("no match"));
+    press(
+        &mut state,
+        &[Key::char('/'), Key::char('x'), Key::plain(KeyCode::Esc)],
+    );
+    assert!(state.overlay.is_none(), "Esc cancels the query");
+}

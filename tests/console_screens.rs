@@ -139,3 +139,46 @@ fn a_parse_error_after_a_reload_shows_over_the_last_good_version() {
     assert!(screen.contains("Was there a recent deploy?"), "{screen}");
     insta::assert_snapshot!(screen);
 }
+
+#[test]
+fn search_hits_are_highlighted_in_coloured_output() {
+    let text = "---\ntitle: T\n---\n# T\n\n## Look\n```sh {id=look}\necho look\n```\n";
+    let playbook =
+        opsdeck::playbook::parse(text.as_bytes(), opsdeck::playbook::Form::Markdown, "t")
+            .playbook
+            .unwrap();
+    let mut state = State::new(playbook, "t.md".into(), Mode::Live);
+    for key in [
+        Key::plain(KeyCode::Tab),
+        Key::plain(KeyCode::Enter),
+        Key::char('y'),
+    ] {
+        update(&mut state, Event::Key(key));
+    }
+    let run = state.output.current().unwrap().id;
+    let lines = [
+        "starting \x1b[32mshop-web\x1b[0m",
+        "\x1b[1;31mERROR\x1b[0m upstream timed out",
+        "retrying",
+        "error again: \x1b[33mslow\x1b[0m",
+        "done",
+    ];
+    update(
+        &mut state,
+        Event::Output {
+            run,
+            lines: lines.iter().map(|l| l.to_string()).collect(),
+        },
+    );
+    for key in "/error"
+        .chars()
+        .map(Key::char)
+        .chain([Key::plain(KeyCode::Enter)])
+    {
+        update(&mut state, Event::Key(key));
+    }
+    let screen = styled_screen(&state, &Theme::dark(), 80, 20);
+    assert!(screen.contains("/error 2/2"), "{screen}");
+    assert!(!screen.contains('\u{1b}'), "no raw escapes on screen");
+    insta::assert_snapshot!(screen);
+}

@@ -7,6 +7,7 @@ pub mod picker;
 pub mod reload;
 pub mod resume;
 pub mod runs;
+pub mod search;
 pub mod state;
 pub mod update;
 

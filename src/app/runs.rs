@@ -97,6 +97,8 @@ pub struct OutputPane {
     pub runs: Vec<Run>,
     /// Lines above the bottom; 0 follows the tail.
     pub scroll_from_bottom: usize,
+    /// The last search (`/`), highlighted while its run is shown.
+    pub search: Option<super::search::Search>,
     next_id: u64,
 }
 

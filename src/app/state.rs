@@ -74,6 +74,8 @@ pub enum Overlay {
     /// cancelled by a reload); swallows keys until Enter or Esc, so letters
     /// typed for the vanished dialog never reach the console's shortcuts.
     Notice(String),
+    /// `/`: the output search being typed.
+    Search(String),
 }
 
 #[derive(Clone, Debug)]

@@ -19,8 +19,10 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
             Vec::new()
         }
         Event::Output { run, lines } => {
-            if let Some(run) = state.output.get_mut(run) {
-                run.push_lines(lines);
+            let count = lines.len();
+            if let Some(output) = state.output.get_mut(run) {
+                output.push_lines(lines);
+                super::search::on_output(state, run, count);
             }
             Vec::new()
         }
@@ -79,6 +81,14 @@ fn on_key(state: &mut State, key: Key) -> Vec<Effect> {
         (KeyCode::Char('q'), false) => return vec![Effect::Quit],
         (KeyCode::Char('?'), _) => state.overlay = Some(Overlay::Help),
         (KeyCode::Char('e'), _) => state.overlay = Some(Overlay::Escalation),
+        (KeyCode::Char('/'), _) => super::search::open(state),
+        // In the output pane n/N walk the search's matches; elsewhere n is a note.
+        (KeyCode::Char('n'), false) if state.focus == Focus::Output => {
+            super::search::step(state, true)
+        }
+        (KeyCode::Char('N'), false) if state.focus == Focus::Output => {
+            super::search::step(state, false)
+        }
         (KeyCode::Char('n'), false) => {
             state.overlay = Some(Overlay::Prompt(Prompt {
                 purpose: PromptPurpose::Note,
@@ -131,6 +141,10 @@ fn on_overlay_key(state: &mut State, overlay: Overlay, key: Key) -> Vec<Effect> 
             }
             _ => Vec::new(),
         },
+        Overlay::Search(input) => {
+            super::search::on_key(state, input, key);
+            Vec::new()
+        }
         Overlay::Notice(text) => {
             if key.repeat || !matches!(key.code, KeyCode::Enter | KeyCode::Esc) {
                 state.overlay = Some(Overlay::Notice(text));

@@ -1,4 +1,5 @@
 //! Drawing: a pure function of `&State`. One file per pane.
+mod ansi_line;
 mod body;
 mod health;
 mod help;

@@ -1,10 +1,12 @@
 //! The bottom pane: the latest run's output, following the tail unless scrolled.
 
+use super::ansi_line::{self, Highlight};
 use super::theme::Theme;
 use crate::app::runs::RunStatus;
 use crate::app::{Focus, State};
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
@@ -37,6 +39,14 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     } else {
         " · scrolled (PgDn to follow)"
     };
+    let search = state.output.search.as_ref().filter(|s| s.run == run.id);
+    let found = match search {
+        Some(search) => match search.current {
+            Some(at) => format!(" · /{} {}/{} ", search.query, at + 1, search.matches.len()),
+            None => format!(" · /{} no match ", search.query),
+        },
+        None => String::new(),
+    };
     let title = Line::from(vec![
         Span::raw(format!(
             " Output [{}] on {} · ",
@@ -45,6 +55,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         )),
         Span::styled(status, style),
         Span::styled(format!("{follow} "), theme.muted),
+        Span::styled(found, theme.accent),
     ]);
     let inner_height = area.height.saturating_sub(2) as usize;
     let end = run
@@ -52,19 +63,26 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         .len()
         .saturating_sub(state.output.scroll_from_bottom);
     let start = end.saturating_sub(inner_height);
-    // Only the visible lines are cloned: a 100,000-line scrollback costs nothing per frame.
+    let current = search.and_then(|s| s.current.and_then(|c| s.matches.get(c)));
+    // Only the visible lines are styled: a 100,000-line scrollback costs nothing per frame.
     let lines: Vec<Line> = run
         .lines
         .range(start..end)
-        .map(|text| Line::raw(sanitize(text)))
+        .enumerate()
+        .map(|(n, text)| {
+            let number = run.dropped + (start + n) as u64;
+            let highlight = search.map(|s| Highlight {
+                query: &s.query,
+                style: if current == Some(&number) {
+                    theme
+                        .search_match
+                        .add_modifier(Modifier::UNDERLINED | Modifier::BOLD)
+                } else {
+                    theme.search_match
+                },
+            });
+            ansi_line::styled(text, highlight)
+        })
         .collect();
     frame.render_widget(Paragraph::new(lines).block(block.title(title)), area);
-}
-
-/// Control characters would move the cursor or recolour the screen; show them inert.
-fn sanitize(text: &str) -> String {
-    crate::incident::store_output::strip_ansi(text)
-        .chars()
-        .map(|c| if c.is_control() && c != '\t' { '·' } else { c })
-        .collect()
 }

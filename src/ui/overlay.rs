@@ -39,7 +39,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             theme.danger,
             theme,
         ),
-        None => {}
+        // Typed in the status bar, like a pager's search.
+        Some(Overlay::Search(_)) | None => {}
     }
 }
 

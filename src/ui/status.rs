@@ -15,6 +15,15 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         elapsed / 60 % 60,
         elapsed % 60
     );
+    if let Some(crate::app::state::Overlay::Search(query)) = &state.overlay {
+        let line = Line::from(vec![
+            Span::styled(" / ", theme.status_bar),
+            Span::styled(format!(" {query}▏"), theme.text),
+            Span::styled("  Enter find · Esc cancel", theme.muted),
+        ]);
+        frame.render_widget(Paragraph::new(line), area);
+        return;
+    }
     if let (None, Some(error)) = (&state.message, &state.reload_error) {
         let line = Line::from(vec![
             Span::styled(format!(" {} ", state.mode.label()), theme.status_bar),
