@@ -211,6 +211,20 @@ fn report(opsdeck: &Measured, baseline: &Measured) {
         if cpu_ok { "met" } else { "MISSED" },
         if p99_ok { "met" } else { "MISSED" }
     );
+    let verdict = |ok: bool| if ok { "PASS" } else { "MISS" };
+    println!(
+        "BENCH health-1000-checks-cpu\t{:.1}%\t{:.1}% (reqwest loop)\t{ratio:.2}\t< {TARGET_CPU}%\t{}",
+        opsdeck.cpu_percent,
+        baseline.cpu_percent,
+        verdict(cpu_ok)
+    );
+    println!(
+        "BENCH health-1000-checks-p99-late\t{:.1} ms\t{:.1} ms (reqwest loop)\t{:.2}\t< {TARGET_P99_MS} ms\t{}",
+        opsdeck.percentile(0.99),
+        baseline.percentile(0.99),
+        opsdeck.percentile(0.99) / baseline.percentile(0.99).max(0.001),
+        verdict(p99_ok)
+    );
 }
 
 fn runtime() -> tokio::runtime::Runtime {
