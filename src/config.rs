@@ -12,12 +12,15 @@ use std::path::{Path, PathBuf};
 pub struct ConfigFile {
     /// A bundled theme name or a theme file (relative to the config file).
     pub theme: Option<String>,
+    /// Mouse reporting (click, wheel); off lets a plain drag select text.
+    pub mouse: Option<bool>,
 }
 
 /// What the console and the picker are drawn with.
 #[derive(Clone, Debug)]
 pub struct Settings {
     pub theme: Theme,
+    pub mouse: bool,
 }
 
 /// The config file in use: `OPSDECK_CONFIG`, else the config dir's `config.yaml`.
@@ -49,7 +52,10 @@ pub fn load_settings(theme_flag: Option<&str>) -> Result<Settings, String> {
         (None, None) if no_color => Theme::monochrome(),
         (None, None) => Theme::dark(),
     };
-    Ok(Settings { theme })
+    Ok(Settings {
+        theme,
+        mouse: config.mouse.unwrap_or(true),
+    })
 }
 
 fn read_config(path: &Path) -> Result<ConfigFile, String> {

@@ -1,27 +1,65 @@
 //! The terminal: raw mode in, restored on every way out (return, panic, signal).
 
 use crate::app::{Key, KeyCode};
-use crossterm::event::{self, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{
+    self, DisableMouseCapture, EnableMouseCapture, KeyEvent, KeyEventKind, KeyModifiers,
+    MouseButton, MouseEvent, MouseEventKind,
+};
 use ratatui::DefaultTerminal;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
 /// What the input thread forwards to the runtime.
 pub enum Input {
     Key(Key),
+    Mouse(Mouse),
     Resize(u16, u16),
     /// Reading the terminal failed; the console cannot go on.
     Failed(String),
 }
 
-/// Enters raw mode and the alternate screen. ratatui's panic hook restores
-/// the terminal before the panic message is printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mouse {
+    Click { column: u16, row: u16 },
+    Wheel { column: u16, row: u16, down: bool },
+}
+
+/// Enters raw mode, the alternate screen and mouse reporting. ratatui's
+/// panic hook restores the terminal before the panic message is printed;
+/// ours, around it, turns mouse reporting off first.
 pub fn enter() -> std::io::Result<DefaultTerminal> {
-    ratatui::try_init()
+    let terminal = ratatui::try_init()?;
+    let ratatui_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        mouse_off();
+        ratatui_hook(info);
+    }));
+    if MOUSE.load(Ordering::Relaxed) {
+        let _ = crossterm::execute!(std::io::stdout(), EnableMouseCapture);
+    }
+    Ok(terminal)
 }
 
 pub fn leave() {
+    mouse_off();
     ratatui::restore();
+    // The next screen (picker, then console) installs its own hook again.
+    let _ = std::panic::take_hook();
+}
+
+/// Mouse reporting on (the default) or off (`mouse: false` in the config,
+/// for terminals where a plain drag should select text).
+static MOUSE: AtomicBool = AtomicBool::new(true);
+
+pub fn set_mouse(on: bool) {
+    MOUSE.store(on, Ordering::Relaxed);
+}
+
+fn mouse_off() {
+    if MOUSE.load(Ordering::Relaxed) {
+        let _ = crossterm::execute!(std::io::stdout(), DisableMouseCapture);
+    }
 }
 
 /// The one input thread's receiver while nobody holds it.
@@ -62,6 +100,10 @@ fn spawn_input_thread(tx: UnboundedSender<Input>) {
                     None => continue,
                 },
                 Ok(event::Event::Resize(w, h)) => Input::Resize(w, h),
+                Ok(event::Event::Mouse(mouse)) => match convert_mouse(mouse) {
+                    Some(mouse) => Input::Mouse(mouse),
+                    None => continue,
+                },
                 Ok(_) => continue,
                 Err(err) => Input::Failed(err.to_string()),
             };
@@ -71,6 +113,24 @@ fn spawn_input_thread(tx: UnboundedSender<Input>) {
             }
         }
     });
+}
+
+fn convert_mouse(mouse: MouseEvent) -> Option<Mouse> {
+    let (column, row) = (mouse.column, mouse.row);
+    match mouse.kind {
+        MouseEventKind::Down(MouseButton::Left) => Some(Mouse::Click { column, row }),
+        MouseEventKind::ScrollDown => Some(Mouse::Wheel {
+            column,
+            row,
+            down: true,
+        }),
+        MouseEventKind::ScrollUp => Some(Mouse::Wheel {
+            column,
+            row,
+            down: false,
+        }),
+        _ => None,
+    }
 }
 
 fn convert_key(key: KeyEvent) -> Option<Key> {

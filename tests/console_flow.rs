@@ -585,3 +585,52 @@ fn a_search_with_no_match_or_no_output_says_so() {
     );
     assert!(state.overlay.is_none(), "Esc cancels the query");
 }
+
+#[test]
+fn a_click_selects_a_step_or_command_and_never_runs_or_confirms() {
+    use opsdeck::app::event::Hit;
+    let mut state = State::new(parse(V1), "t.md".into(), Mode::Live);
+    assert!(update(&mut state, Event::Click(Hit::Step(2))).is_empty());
+    assert_eq!((state.selected_step, state.focus), (2, Focus::Steps));
+    update(&mut state, Event::Click(Hit::Step(1)));
+    update(&mut state, Event::Click(Hit::Command(0)));
+    assert_eq!(state.focus, Focus::Body);
+    assert_eq!(state.selected_command().unwrap().id, "restart");
+    update(&mut state, Event::Click(Hit::Pane(Focus::Output)));
+    assert_eq!(state.focus, Focus::Output);
+
+    // With a dialog open, the mouse does nothing at all.
+    press(
+        &mut state,
+        &[Key::plain(KeyCode::Tab), Key::plain(KeyCode::Tab), enter()],
+    );
+    let dialog = state.overlay.clone();
+    assert!(matches!(dialog, Some(Overlay::Confirm(_))), "{dialog:?}");
+    for event in [
+        Event::Click(Hit::Step(0)),
+        Event::Click(Hit::Command(0)),
+        Event::Scroll {
+            pane: Focus::Steps,
+            down: true,
+        },
+    ] {
+        assert!(update(&mut state, event).is_empty());
+    }
+    assert_eq!(state.overlay, dialog);
+    assert_eq!(state.selected_step, 1);
+}
+
+#[test]
+fn the_wheel_scrolls_the_pane_under_the_pointer() {
+    let (mut state, _) = with_output(&["x"; 100]);
+    let wheel = |pane, down| Event::Scroll { pane, down };
+    update(&mut state, wheel(Focus::Output, false));
+    assert_eq!(state.output.scroll_from_bottom, 3);
+    update(&mut state, wheel(Focus::Output, true));
+    assert!(state.output.following());
+    update(&mut state, wheel(Focus::Steps, true));
+    assert_eq!(state.selected_step, 1, "over the steps: the next step");
+    assert_eq!(state.focus, Focus::Output, "the wheel does not move focus");
+    update(&mut state, wheel(Focus::Body, true));
+    assert_eq!(state.body_scroll, 3, "unfocused text scrolls freely");
+}

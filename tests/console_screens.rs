@@ -182,3 +182,52 @@ fn search_hits_are_highlighted_in_coloured_output() {
     assert!(!screen.contains('\u{1b}'), "no raw escapes on screen");
     insta::assert_snapshot!(screen);
 }
+
+/// Where `text` is drawn on the screen, as (column, row).
+fn find_on_screen(screen: &str, text: &str) -> (u16, u16) {
+    for (row, line) in screen.lines().enumerate() {
+        if let Some(at) = line.find(text) {
+            return (line[..at].chars().count() as u16, row as u16);
+        }
+    }
+    panic!("{text:?} not on screen:\n{screen}")
+}
+
+#[test]
+fn a_click_hits_what_is_drawn_under_it() {
+    use opsdeck::app::Focus;
+    use opsdeck::app::event::Hit;
+    use ratatui::layout::Rect;
+    let mut state = state("playbooks/site-down.md");
+    let (width, height) = (120, 40);
+    update(&mut state, Event::Resize { width, height });
+    let area = Rect::new(0, 0, width, height);
+    let drawn = screen(&state, width, height);
+    let (x, y) = find_on_screen(&drawn, "What kind of errors?");
+    assert_eq!(
+        opsdeck::ui::hit_test(&state, area, x, y),
+        Some(Hit::Step(1))
+    );
+
+    // The second step's second command, scrolled into view below wrapped prose.
+    update(&mut state, Event::Click(Hit::Step(1)));
+    update(&mut state, Event::Key(Key::plain(KeyCode::Tab)));
+    update(&mut state, Event::Key(Key::char('j')));
+    let drawn = screen(&state, width, height);
+    let second = state.current_commands()[1].id.clone();
+    let (x, y) = find_on_screen(&drawn, &format!("[{second}]"));
+    assert_eq!(
+        opsdeck::ui::hit_test(&state, area, x, y),
+        Some(Hit::Command(1))
+    );
+    assert_eq!(
+        opsdeck::ui::hit_test(&state, area, x, y + 1),
+        Some(Hit::Command(1)),
+        "its code line too"
+    );
+    let (x, y) = find_on_screen(&drawn, "Output");
+    assert_eq!(
+        opsdeck::ui::hit_test(&state, area, x, y + 1),
+        Some(Hit::Pane(Focus::Output))
+    );
+}

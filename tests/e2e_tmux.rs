@@ -374,3 +374,36 @@ fn an_edited_playbook_reloads_in_place_and_a_broken_one_keeps_the_last_good_vers
     tmux.keys(&["q"]);
     tmux.wait_for("EXIT=0");
 }
+
+impl Tmux {
+    /// A tmux format of the pane, e.g. `#{alternate_on}`.
+    fn pane_format(&self, format: &str) -> String {
+        let output = self
+            .cmd(&["display-message", "-p", "-t", "app", format])
+            .output()
+            .expect("display-message");
+        String::from_utf8_lossy(&output.stdout).trim().to_string()
+    }
+}
+
+#[test]
+fn a_click_selects_a_step_and_mouse_reporting_ends_with_the_console() {
+    let dir = tempfile::tempdir().unwrap();
+    let pid_file = dir.path().join("pid");
+    let Some(tmux) = Tmux::start("mouse", &script(&pid_file)) else {
+        return;
+    };
+    tmux.wait_for("Was there a recent deploy?");
+    let modes = "#{alternate_on} #{mouse_sgr_flag} #{mouse_any_flag}";
+    assert_eq!(
+        tmux.pane_format(modes),
+        "1 1 1",
+        "console: mouse reporting on"
+    );
+    // An SGR mouse press and release on the third step (column 10, row 4; 1-based).
+    tmux.keys(&["-l", "\x1b[<0;10;4M\x1b[<0;10;4m"]);
+    tmux.wait_for("┌ Is the database overloaded?");
+    tmux.keys(&["q"]);
+    tmux.wait_for("EXIT=0");
+    assert_eq!(tmux.pane_format(modes), "0 0 0", "terminal restored");
+}

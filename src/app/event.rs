@@ -53,9 +53,25 @@ pub enum KeyCode {
     Backspace,
 }
 
+/// What a mouse click landed on, worked out by the drawing side.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Hit {
+    Step(usize),
+    /// The n-th command of the selected step.
+    Command(usize),
+    Pane(super::state::Focus),
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum Event {
     Key(Key),
+    /// A left click; it selects, it never runs or confirms anything.
+    Click(Hit),
+    /// The wheel over a pane.
+    Scroll {
+        pane: super::state::Focus,
+        down: bool,
+    },
     /// The wall clock, once a second: `HH:MM:SS` UTC and seconds since opening.
     Tick {
         utc: String,

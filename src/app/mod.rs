@@ -3,6 +3,7 @@ pub mod confirm;
 pub mod event;
 mod flow;
 pub mod health;
+mod mouse;
 pub mod picker;
 pub mod reload;
 pub mod resume;

@@ -156,7 +156,8 @@ impl Picker {
         self.hits = scored.into_iter().map(|(_, hit)| hit).collect();
     }
 
-    fn select(&mut self, to: usize) {
+    /// Selects the n-th listed playbook (a click); the wheel moves by one.
+    pub fn select(&mut self, to: usize) {
         self.selected = to.min(self.hits.len().saturating_sub(1));
     }
 

@@ -9,6 +9,14 @@ use crate::incident::Entry;
 pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
     match event {
         Event::Key(key) => on_key(state, key),
+        Event::Click(hit) => {
+            super::mouse::click(state, hit);
+            Vec::new()
+        }
+        Event::Scroll { pane, down } => {
+            super::mouse::scroll(state, pane, down);
+            Vec::new()
+        }
         Event::Tick { utc, elapsed_secs } => {
             state.utc_clock = utc;
             state.elapsed_secs = elapsed_secs;
@@ -183,7 +191,7 @@ fn next_focus(focus: Focus, forward: bool) -> Focus {
     order[next % order.len()]
 }
 
-fn move_down(state: &mut State) {
+pub(super) fn move_down(state: &mut State) {
     match state.focus {
         Focus::Steps => select_step(
             state,
@@ -201,7 +209,7 @@ fn move_down(state: &mut State) {
     }
 }
 
-fn move_up(state: &mut State) {
+pub(super) fn move_up(state: &mut State) {
     match state.focus {
         Focus::Steps => select_step(state, state.selected_step.saturating_sub(1)),
         Focus::Body if state.body_scroll > 0 => state.body_scroll -= 1,
@@ -210,7 +218,7 @@ fn move_up(state: &mut State) {
     }
 }
 
-fn select_step(state: &mut State, step: usize) {
+pub(super) fn select_step(state: &mut State, step: usize) {
     if step != state.selected_step {
         state.selected_step = step;
         state.selected_command = 0;

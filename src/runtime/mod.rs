@@ -59,6 +59,7 @@ pub fn run_console(
     } else {
         resume_open_incident(&path, &secrets, &mut state)
     };
+    tui::set_mouse(settings.mouse);
     let mut terminal = tui::enter()?;
     let result = runtime.block_on(async {
         let (events_tx, events_rx) = mpsc::channel(256);
@@ -126,6 +127,8 @@ async fn event_loop(
                 for input in batch {
                     match input {
                         Some(Input::Key(key)) => events.push(Event::Key(key)),
+                        // Hit-tested against the screen as last drawn, which is what was clicked.
+                        Some(Input::Mouse(mouse)) => events.extend(mouse_event(&state, mouse)),
                         Some(Input::Resize(width, height)) => events.push(Event::Resize { width, height }),
                         Some(Input::Failed(err)) => return Err(std::io::Error::other(format!("reading the terminal failed: {err}"))),
                         None => return Ok(()),
@@ -186,6 +189,29 @@ impl Sources {
         match health::start(playbook, self.events_tx.clone()) {
             Ok(scheduler) => self.health = scheduler,
             Err(error) => state.message = Some(format!("health checks not started: {error}")),
+        }
+    }
+}
+
+/// A click or wheel turn, as the pane, step or command under the pointer.
+fn mouse_event(state: &State, mouse: tui::Mouse) -> Option<Event> {
+    let screen = ratatui::layout::Rect::new(0, 0, state.size.0, state.size.1);
+    match mouse {
+        tui::Mouse::Click { column, row } => {
+            ui::hit_test(state, screen, column, row).map(Event::Click)
+        }
+        tui::Mouse::Wheel { column, row, down } => {
+            match ui::hit_test(state, screen, column, row)? {
+                app::event::Hit::Pane(pane) => Some(Event::Scroll { pane, down }),
+                app::event::Hit::Step(_) => Some(Event::Scroll {
+                    pane: app::Focus::Steps,
+                    down,
+                }),
+                app::event::Hit::Command(_) => Some(Event::Scroll {
+                    pane: app::Focus::Body,
+                    down,
+                }),
+            }
         }
     }
 }

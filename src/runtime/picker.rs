@@ -30,6 +30,7 @@ pub fn run(picker: Picker, settings: &Settings) -> std::io::Result<Option<PathBu
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
+    tui::set_mouse(settings.mouse);
     let mut terminal = tui::enter()?;
     let result = runtime.block_on(pick(&mut terminal, picker, settings));
     tui::leave();
@@ -57,6 +58,10 @@ async fn pick(
                         return Ok(Some(PathBuf::from(path)));
                     }
                 },
+                Some(Input::Mouse(mouse)) => {
+                    let area = terminal.get_frame().area();
+                    ui::picker_mouse(&mut picker, area, mouse);
+                }
                 Some(Input::Resize(..)) => {}
                 Some(Input::Failed(err)) => {
                     return Err(std::io::Error::other(format!("reading the terminal failed: {err}")));

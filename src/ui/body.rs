@@ -9,31 +9,45 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
+/// The step's text as lines, and where each command starts and ends in them.
+pub(super) struct BodyLines {
+    pub lines: Vec<Line<'static>>,
+    pub commands: Vec<std::ops::Range<usize>>,
+}
+
+pub(super) fn body_lines(state: &State, theme: &Theme) -> BodyLines {
+    let mut body = BodyLines {
+        lines: Vec::new(),
+        commands: Vec::new(),
+    };
+    let Some(step) = state.playbook.steps.get(state.selected_step) else {
+        return body;
+    };
+    let focused = state.focus == Focus::Body;
+    for content in &step.content {
+        match content {
+            Content::Text(text) => {
+                body.lines.extend(markdown::render(text, theme));
+                body.lines.push(Line::default());
+            }
+            Content::Command(command) => {
+                let selected = focused && body.commands.len() == state.selected_command;
+                let start = body.lines.len();
+                body.lines.extend(command_lines(command, selected, theme));
+                body.commands.push(start..body.lines.len());
+                body.lines.push(Line::default());
+            }
+        }
+    }
+    body
+}
+
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let Some(step) = state.playbook.steps.get(state.selected_step) else {
         return;
     };
     let focused = state.focus == Focus::Body;
-    let mut lines = Vec::new();
-    let mut command_index = 0;
-    let mut selected_at = None;
-    for content in &step.content {
-        match content {
-            Content::Text(text) => {
-                lines.extend(markdown::render(text, theme));
-                lines.push(Line::default());
-            }
-            Content::Command(command) => {
-                let selected = focused && command_index == state.selected_command;
-                if selected {
-                    selected_at = Some(lines.len());
-                }
-                lines.extend(command_lines(command, selected, theme));
-                lines.push(Line::default());
-                command_index += 1;
-            }
-        }
-    }
+    let body = body_lines(state, theme);
     let block = Block::default()
         .borders(Borders::ALL)
         .title(format!(" {} ", step.title))
@@ -43,12 +57,46 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         } else {
             theme.border
         });
-    let scroll = visible_scroll(&lines, selected_at, state.body_scroll, area);
-    let paragraph = Paragraph::new(lines)
+    let scroll = scroll(state, &body, area);
+    let paragraph = Paragraph::new(body.lines)
         .block(block)
         .wrap(Wrap { trim: false })
         .scroll((scroll, 0));
     frame.render_widget(paragraph, area);
+}
+
+/// Screen rows of one line once wrapped to `width`.
+pub(super) fn rows(line: &Line, width: u16) -> usize {
+    Paragraph::new(line.clone())
+        .wrap(Wrap { trim: false })
+        .line_count(width)
+        .max(1)
+}
+
+/// The rows scrolled away: the user's scroll, moved just enough that the
+/// selected command is on screen.
+pub(super) fn scroll(state: &State, body: &BodyLines, area: Rect) -> u16 {
+    let selected = (state.focus == Focus::Body)
+        .then(|| body.commands.get(state.selected_command))
+        .flatten();
+    let Some(selected) = selected else {
+        return state.body_scroll;
+    };
+    let width = area.width.saturating_sub(2).max(1);
+    let height = area.height.saturating_sub(2) as usize;
+    let count = |range: &[Line]| -> usize { range.iter().map(|l| rows(l, width)).sum() };
+    let top = count(&body.lines[..selected.start]);
+    let bottom =
+        top + count(&body.lines[selected.start..(selected.start + 2).min(body.lines.len())]);
+    let scroll = state.body_scroll as usize;
+    let scroll = if top < scroll {
+        top
+    } else if bottom > scroll + height {
+        bottom.saturating_sub(height)
+    } else {
+        scroll
+    };
+    scroll.min(u16::MAX as usize) as u16
 }
 
 fn command_lines(command: &Command, selected: bool, theme: &Theme) -> Vec<Line<'static>> {
@@ -86,26 +134,4 @@ fn command_lines(command: &Command, selected: bool, theme: &Theme) -> Vec<Line<'
         }
     }
     lines
-}
-
-/// The user's scroll, moved just enough that the selected command is on screen.
-fn visible_scroll(lines: &[Line], selected_at: Option<usize>, scroll: u16, area: Rect) -> u16 {
-    let Some(selected_at) = selected_at else {
-        return scroll;
-    };
-    let width = area.width.saturating_sub(2).max(1) as usize;
-    let height = area.height.saturating_sub(2) as usize;
-    let rows =
-        |range: &[Line]| -> usize { range.iter().map(|l| l.width().div_ceil(width).max(1)).sum() };
-    let top = rows(&lines[..selected_at]);
-    let bottom = top + rows(&lines[selected_at..(selected_at + 2).min(lines.len())]);
-    let scroll = scroll as usize;
-    let scroll = if top < scroll {
-        top
-    } else if bottom > scroll + height {
-        bottom.saturating_sub(height)
-    } else {
-        scroll
-    };
-    scroll.min(u16::MAX as usize) as u16
 }

@@ -3,6 +3,8 @@ mod ansi_line;
 mod body;
 mod health;
 mod help;
+mod hit;
+mod layout;
 pub mod markdown;
 mod output;
 mod overlay;
@@ -13,11 +15,20 @@ pub mod theme;
 pub mod theme_file;
 
 use crate::app::State;
+pub use hit::hit_test;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout};
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 pub use theme::Theme;
+
+/// A click selects the playbook under it; the wheel moves the selection.
+pub fn picker_mouse(
+    picker: &mut crate::app::picker::Picker,
+    area: ratatui::layout::Rect,
+    mouse: crate::tui::Mouse,
+) {
+    picker::mouse(picker, area, mouse);
+}
 
 /// The picker of bare `opsdeck`.
 pub fn draw_picker(frame: &mut Frame, picker: &crate::app::picker::Picker, theme: &Theme) {
@@ -29,13 +40,11 @@ pub fn help_bindings() -> &'static [(&'static str, &'static str)] {
     help::BINDINGS
 }
 
-/// Below this the panes cannot show a command line; say so instead.
-pub const MIN_WIDTH: u16 = 60;
-pub const MIN_HEIGHT: u16 = 12;
+pub use layout::{MIN_HEIGHT, MIN_WIDTH};
 
 pub fn draw(frame: &mut Frame, state: &State, theme: &Theme) {
     let area = frame.area();
-    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+    let Some(areas) = layout::areas(state, area) else {
         let message = vec![
             Line::styled("Terminal too small", theme.danger),
             Line::raw(format!(
@@ -46,38 +55,13 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme) {
         ];
         frame.render_widget(Paragraph::new(message), area);
         return;
+    };
+    if let Some(health_area) = areas.health {
+        health::draw(frame, health_area, state, theme);
     }
-    let [top, status_area] =
-        Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
-    let output_height = (top.height * 2 / 5).max(5);
-    let [main, output_area] =
-        Layout::vertical([Constraint::Min(1), Constraint::Length(output_height)]).areas(top);
-    let steps_width = (main.width / 4).clamp(24, 40);
-    let [left, rest] =
-        Layout::horizontal([Constraint::Length(steps_width), Constraint::Min(1)]).areas(main);
-    let wide = main.width >= 110;
-    let (steps_area, body_area) = if state.health.is_empty() || wide {
-        (left, rest)
-    } else {
-        // Narrow: the health pane shares the left column with the steps.
-        let [steps_area, health_area] =
-            Layout::vertical([Constraint::Min(4), Constraint::Percentage(50)]).areas(left);
-        health::draw(frame, health_area, state, theme);
-        (steps_area, rest)
-    };
-    let body_area = if !state.health.is_empty() && wide {
-        let health_width = (main.width * 3 / 10).clamp(28, 60);
-        let [body_area, health_area] =
-            Layout::horizontal([Constraint::Min(1), Constraint::Length(health_width)])
-                .areas(body_area);
-        health::draw(frame, health_area, state, theme);
-        body_area
-    } else {
-        body_area
-    };
-    steps::draw(frame, steps_area, state, theme);
-    body::draw(frame, body_area, state, theme);
-    output::draw(frame, output_area, state, theme);
-    status::draw(frame, status_area, state, theme);
+    steps::draw(frame, areas.steps, state, theme);
+    body::draw(frame, areas.body, state, theme);
+    output::draw(frame, areas.output, state, theme);
+    status::draw(frame, areas.status, state, theme);
     overlay::draw(frame, area, state, theme);
 }

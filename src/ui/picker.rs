@@ -9,14 +9,51 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, List, ListItem, ListState, Paragraph, Wrap};
 
-pub fn draw(frame: &mut Frame, picker: &Picker, theme: &Theme) {
-    let area = frame.area();
-    let [query_area, main, status_area] = Layout::vertical([
+/// The filter line, the list and preview, and the hint line.
+fn areas(area: Rect) -> [Rect; 3] {
+    Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(1),
         Constraint::Length(1),
     ])
-    .areas(area);
+    .areas(area)
+}
+
+fn list_width(main: Rect) -> u16 {
+    (main.width / 2).clamp(30, 70).min(main.width)
+}
+
+pub fn mouse(picker: &mut Picker, area: Rect, mouse: crate::tui::Mouse) {
+    use crate::tui::Mouse;
+    let [_, main, _] = areas(area);
+    let list = Rect {
+        x: main.x + 1,
+        y: main.y + 1,
+        width: list_width(main).saturating_sub(2),
+        height: main.height.saturating_sub(2),
+    };
+    match mouse {
+        Mouse::Wheel { down: true, .. } => picker.select(picker.selected + 1),
+        Mouse::Wheel { down: false, .. } => picker.select(picker.selected.saturating_sub(1)),
+        Mouse::Click { column, row }
+            if column >= list.x
+                && column < list.right()
+                && row >= list.y
+                && row < list.bottom() =>
+        {
+            // ratatui's list scrolls just enough to show the selection.
+            let offset = (picker.selected + 1).saturating_sub(list.height as usize);
+            let index = offset + (row - list.y) as usize;
+            if index < picker.hits.len() {
+                picker.select(index);
+            }
+        }
+        Mouse::Click { .. } => {}
+    }
+}
+
+pub fn draw(frame: &mut Frame, picker: &Picker, theme: &Theme) {
+    let [query_area, main, status_area] = areas(frame.area());
     let invalid = picker.entries.iter().filter(|e| e.error.is_some()).count();
     let invalid = if invalid > 0 {
         format!(", {invalid} invalid")
@@ -41,9 +78,9 @@ pub fn draw(frame: &mut Frame, picker: &Picker, theme: &Theme) {
     if picker.entries.is_empty() {
         empty_library(frame, main, picker, theme);
     } else {
-        let list_width = (main.width / 2).clamp(30, 70).min(main.width);
         let [list_area, preview_area] =
-            Layout::horizontal([Constraint::Length(list_width), Constraint::Min(1)]).areas(main);
+            Layout::horizontal([Constraint::Length(list_width(main)), Constraint::Min(1)])
+                .areas(main);
         list(frame, list_area, picker, theme);
         preview(frame, preview_area, picker.selected_entry(), theme);
     }
