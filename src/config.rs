@@ -1,10 +1,12 @@
 //! The config file (`opsdeck/config.yaml` in the config dir, or `OPSDECK_CONFIG`)
-//! and what it chooses: the theme now, key bindings too. Read once, before
+//! and what it chooses: the theme, the mouse, key bindings. Read once, before
 //! the terminal is taken, so a mistake is a plain error message and exit 1.
 
+use crate::app::keymap::{Action, KeyList, KeySpec, Keymap};
 use crate::ui::Theme;
 use crate::ui::theme_file;
 use crate::yaml_file;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -14,6 +16,9 @@ pub struct ConfigFile {
     pub theme: Option<String>,
     /// Mouse reporting (click, wheel); off lets a plain drag select text.
     pub mouse: Option<bool>,
+    /// Action name → key or keys, e.g. `note: m`, `quit: [q, ctrl-q]`.
+    #[serde(default)]
+    pub keys: BTreeMap<Action, KeyList>,
 }
 
 /// What the console and the picker are drawn with.
@@ -21,6 +26,7 @@ pub struct ConfigFile {
 pub struct Settings {
     pub theme: Theme,
     pub mouse: bool,
+    pub keymap: Keymap,
 }
 
 /// The config file in use: `OPSDECK_CONFIG`, else the config dir's `config.yaml`.
@@ -35,10 +41,24 @@ pub fn config_path() -> Option<PathBuf> {
 pub fn load_settings(theme_flag: Option<&str>) -> Result<Settings, String> {
     let path = config_path();
     let explicit = std::env::var_os("OPSDECK_CONFIG").is_some_and(|p| !p.is_empty());
-    let config = match &path {
+    let (config, text) = match &path {
         Some(path) if explicit || path.exists() => read_config(path)?,
-        _ => ConfigFile::default(),
+        _ => (ConfigFile::default(), String::new()),
     };
+    let overrides: Vec<(Action, Vec<KeySpec>)> = config
+        .keys
+        .iter()
+        .map(|(action, keys)| (*action, keys.0.clone()))
+        .collect();
+    let keymap = Keymap::with(&overrides).map_err(|(action, message)| {
+        // serde knows no position for a clash found afterwards: find the action's line.
+        let line = text
+            .lines()
+            .position(|l| l.trim_start().starts_with(&format!("{}:", action.name())))
+            .map_or(1, |n| n + 1);
+        let file = path.as_deref().unwrap_or(Path::new("config")).display();
+        format!("config file {file}:{line}: {message}")
+    })?;
     let config_dir = path
         .as_deref()
         .and_then(Path::parent)
@@ -55,13 +75,16 @@ pub fn load_settings(theme_flag: Option<&str>) -> Result<Settings, String> {
     Ok(Settings {
         theme,
         mouse: config.mouse.unwrap_or(true),
+        keymap,
     })
 }
 
-fn read_config(path: &Path) -> Result<ConfigFile, String> {
+fn read_config(path: &Path) -> Result<(ConfigFile, String), String> {
     let text = std::fs::read_to_string(path)
         .map_err(|err| format!("cannot read the config file {}: {err}", path.display()))?;
-    yaml_file::parse(&text, &path.display().to_string()).map_err(|err| format!("config file {err}"))
+    let config = yaml_file::parse(&text, &path.display().to_string())
+        .map_err(|err| format!("config file {err}"))?;
+    Ok((config, text))
 }
 
 /// A bundled theme name, a theme file path (relative to `relative_to`), or

@@ -77,3 +77,25 @@ fn the_config_file_is_checked_too() {
         "a theme named in the config, relative to it: {err}"
     );
 }
+
+#[test]
+fn key_binding_mistakes_name_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.yaml");
+    for (text, line, says) in [
+        ("keys:\n  note: m\n  hepl: h\n", 3, "hepl"),
+        ("keys:\n  note: ctrl\n", 2, "is not a key"),
+        ("keys:\n  note: x\n  help: [\"?\", x]\n", 3, "bound to both"),
+        ("keys:\n  quit: []\n", 2, "at least one key"),
+    ] {
+        std::fs::write(&config, text).unwrap();
+        let output = opsdeck(&["open", "playbooks/site-down.md"], &config);
+        let err = stderr(&output);
+        assert_eq!(output.status.code(), Some(1), "{text}: {err}");
+        assert!(
+            err.contains(&format!("config.yaml:{line}:")),
+            "{text}: line {line}: {err}"
+        );
+        assert!(err.contains(says), "{text}: {err}");
+    }
+}

@@ -634,3 +634,22 @@ fn the_wheel_scrolls_the_pane_under_the_pointer() {
     update(&mut state, wheel(Focus::Body, true));
     assert_eq!(state.body_scroll, 3, "unfocused text scrolls freely");
 }
+
+#[test]
+fn keys_from_the_config_replace_the_defaults_of_their_actions() {
+    use opsdeck::app::keymap::{Action, Keymap};
+    let (mut state, _) = with_output(&["error one", "error two"]);
+    state.keymap = Keymap::with(&[
+        (Action::Note, vec!["m".parse().unwrap()]),
+        (Action::Help, vec!["h".parse().unwrap()]),
+    ])
+    .unwrap();
+    press(&mut state, &[Key::plain(KeyCode::Esc)]);
+    assert_eq!(state.focus, Focus::Steps, "Esc still goes back");
+    press(&mut state, &[Key::char('n')]);
+    assert!(state.overlay.is_none(), "n no longer adds a note");
+    press(&mut state, &[Key::char('m')]);
+    assert!(matches!(state.overlay, Some(Overlay::Prompt(_))));
+    press(&mut state, &[Key::plain(KeyCode::Esc), Key::char('h')]);
+    assert!(state.show_help(), "h took the help from `back`");
+}

@@ -58,8 +58,8 @@ fn help_overlay_lists_the_bindings() {
     let mut state = state("playbooks/site-down.md");
     update(&mut state, Event::Key(Key::char('?')));
     let screen = screen(&state, 100, 30);
-    for (keys, _) in opsdeck::ui::help_bindings() {
-        assert!(screen.contains(keys), "help misses {keys}");
+    for (keys, _) in opsdeck::ui::help_bindings(&state.keymap) {
+        assert!(screen.contains(&keys), "help misses {keys}");
     }
     insta::assert_snapshot!(screen);
 }
@@ -230,4 +230,27 @@ fn a_click_hits_what_is_drawn_under_it() {
         opsdeck::ui::hit_test(&state, area, x, y + 1),
         Some(Hit::Pane(Focus::Output))
     );
+}
+
+#[test]
+fn the_help_shows_the_keys_in_force() {
+    use opsdeck::app::keymap::{Action, Keymap};
+    let mut state = state("playbooks/site-down.md");
+    state.keymap = Keymap::with(&[
+        (Action::Note, vec!["m".parse().unwrap()]),
+        (
+            Action::Quit,
+            vec!["ctrl-q".parse().unwrap(), "q".parse().unwrap()],
+        ),
+    ])
+    .unwrap();
+    update(&mut state, Event::Key(Key::char('?')));
+    let screen = screen(&state, 100, 30);
+    assert!(screen.contains("Ctrl-Q q"), "{screen}");
+    assert!(
+        screen.contains("m note") || screen.contains(" m "),
+        "{screen}"
+    );
+    assert!(screen.contains("m note"), "status hints too: {screen}");
+    insta::assert_snapshot!(screen);
 }

@@ -3,6 +3,7 @@ pub mod confirm;
 pub mod event;
 mod flow;
 pub mod health;
+pub mod keymap;
 mod mouse;
 pub mod picker;
 pub mod reload;

@@ -100,6 +100,8 @@ pub struct State {
     /// The playbook changed on disk but does not parse: this error stays in
     /// the status bar, over the last good version, until the file is fixed.
     pub reload_error: Option<String>,
+    /// Keys by action: the defaults with the config file's `keys:` applied.
+    pub keymap: super::keymap::Keymap,
     pub utc_clock: String,
     pub elapsed_secs: u64,
     pub size: (u16, u16),
@@ -124,6 +126,7 @@ impl State {
             vars: BTreeMap::new(),
             message: None,
             reload_error: None,
+            keymap: super::keymap::Keymap::default(),
             utc_clock: String::new(),
             elapsed_secs: 0,
             size: (80, 24),

@@ -2,6 +2,7 @@
 
 use super::event::{Effect, Event, Key, KeyCode};
 use super::flow;
+use super::keymap::Action;
 use super::runs::RunStatus;
 use super::state::{Focus, Overlay, Prompt, PromptPurpose, State, StepStatus};
 use crate::incident::Entry;
@@ -81,23 +82,21 @@ fn on_key(state: &mut State, key: Key) -> Vec<Effect> {
         return on_overlay_key(state, overlay, key);
     }
     state.message = None;
-    match (key.code, key.ctrl) {
-        (KeyCode::Char('c'), true) => return cancel_running(state),
-        (KeyCode::Char('q'), false) if state.output.running().is_some() => {
+    let Some(action) = state.keymap.action(key, state.focus) else {
+        return Vec::new();
+    };
+    match action {
+        Action::Cancel => return cancel_running(state),
+        Action::Quit if state.output.running().is_some() => {
             state.overlay = Some(Overlay::QuitWhileRunning);
         }
-        (KeyCode::Char('q'), false) => return vec![Effect::Quit],
-        (KeyCode::Char('?'), _) => state.overlay = Some(Overlay::Help),
-        (KeyCode::Char('e'), _) => state.overlay = Some(Overlay::Escalation),
-        (KeyCode::Char('/'), _) => super::search::open(state),
-        // In the output pane n/N walk the search's matches; elsewhere n is a note.
-        (KeyCode::Char('n'), false) if state.focus == Focus::Output => {
-            super::search::step(state, true)
-        }
-        (KeyCode::Char('N'), false) if state.focus == Focus::Output => {
-            super::search::step(state, false)
-        }
-        (KeyCode::Char('n'), false) => {
+        Action::Quit => return vec![Effect::Quit],
+        Action::Help => state.overlay = Some(Overlay::Help),
+        Action::Escalation => state.overlay = Some(Overlay::Escalation),
+        Action::Search => super::search::open(state),
+        Action::NextMatch => super::search::step(state, true),
+        Action::PrevMatch => super::search::step(state, false),
+        Action::Note => {
             state.overlay = Some(Overlay::Prompt(Prompt {
                 purpose: PromptPurpose::Note,
                 label: "Note for the incident log".into(),
@@ -105,34 +104,26 @@ fn on_key(state: &mut State, key: Key) -> Vec<Effect> {
                 secret: false,
             }))
         }
-        (KeyCode::Tab, _) => state.focus = next_focus(state.focus, true),
-        (KeyCode::BackTab, _) => state.focus = next_focus(state.focus, false),
-        (KeyCode::Char(' '), _) => return toggle_step(state, StepStatus::Done),
-        (KeyCode::Char('s'), _) => return toggle_step(state, StepStatus::Skipped),
-        (KeyCode::Down | KeyCode::Char('j'), _) => move_down(state),
-        (KeyCode::Up | KeyCode::Char('k'), _) => move_up(state),
-        (KeyCode::Home | KeyCode::Char('g'), _) => select_step(state, 0),
-        (KeyCode::End | KeyCode::Char('G'), _) => {
-            select_step(state, state.step_count().saturating_sub(1))
-        }
-        (KeyCode::PageDown, _) if state.focus == Focus::Output => state.output.scroll_down(10),
-        (KeyCode::PageUp, _) if state.focus == Focus::Output => state.output.scroll_up(10),
-        (KeyCode::PageDown, _) => state.body_scroll = state.body_scroll.saturating_add(10),
-        (KeyCode::PageUp, _) => state.body_scroll = state.body_scroll.saturating_sub(10),
-        (KeyCode::Enter, _) if state.focus == Focus::Body => {
+        Action::NextPane => state.focus = next_focus(state.focus, true),
+        Action::PrevPane => state.focus = next_focus(state.focus, false),
+        Action::Done => return toggle_step(state, StepStatus::Done),
+        Action::Skip => return toggle_step(state, StepStatus::Skipped),
+        Action::Down => move_down(state),
+        Action::Up => move_up(state),
+        Action::First => select_step(state, 0),
+        Action::Last => select_step(state, state.step_count().saturating_sub(1)),
+        Action::PageDown if state.focus == Focus::Output => state.output.scroll_down(10),
+        Action::PageUp if state.focus == Focus::Output => state.output.scroll_up(10),
+        Action::PageDown => state.body_scroll = state.body_scroll.saturating_add(10),
+        Action::PageUp => state.body_scroll = state.body_scroll.saturating_sub(10),
+        Action::Run if state.focus == Focus::Body => {
             if let Some(id) = state.selected_command().map(|c| c.id.clone()) {
                 return flow::start(state, &id);
             }
         }
-        (KeyCode::Enter | KeyCode::Right | KeyCode::Char('l'), _)
-            if state.focus == Focus::Steps =>
-        {
-            state.focus = Focus::Body;
-        }
-        (KeyCode::Left | KeyCode::Char('h') | KeyCode::Esc, _) if state.focus != Focus::Steps => {
-            state.focus = Focus::Steps;
-        }
-        _ => {}
+        Action::Run | Action::Open if state.focus == Focus::Steps => state.focus = Focus::Body,
+        Action::Back if state.focus != Focus::Steps => state.focus = Focus::Steps,
+        Action::Run | Action::Open | Action::Back => {}
     }
     Vec::new()
 }
@@ -159,11 +150,14 @@ fn on_overlay_key(state: &mut State, overlay: Overlay, key: Key) -> Vec<Effect> 
             }
             Vec::new()
         }
-        // Help and contacts close on any key; `q` still quits so nobody is trapped.
-        Overlay::Help | Overlay::Escalation => match key.code {
-            KeyCode::Char('q') => on_key(state, key),
-            _ => Vec::new(),
-        },
+        // Help and contacts close on any key; quit still quits so nobody is trapped.
+        Overlay::Help | Overlay::Escalation => {
+            if state.keymap.action(key, state.focus) == Some(Action::Quit) {
+                on_key(state, key)
+            } else {
+                Vec::new()
+            }
+        }
     }
 }
 

@@ -54,6 +54,7 @@ pub fn run_console(
     let checked = playbook.clone();
     let mut state = State::new(playbook, path.display().to_string(), options.mode);
     state.vars = vars;
+    state.keymap = settings.keymap.clone();
     let resumed = if options.new_incident {
         None
     } else {

@@ -1,38 +1,83 @@
-//! `?`: every key binding, over the rest of the screen.
+//! `?`: every key binding in force (the config file may change them), over
+//! the rest of the screen.
 
 use super::theme::Theme;
+use crate::app::keymap::{Action, Keymap};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-pub const BINDINGS: &[(&str, &str)] = &[
-    ("j / ↓", "next step, command, or output line (by pane)"),
-    ("k / ↑", "previous step, command, or output line"),
-    ("g / Home, G / End", "first / last step"),
+/// Help rows: actions that read as a pair share one.
+const ROWS: &[(&[Action], &str)] = &[
     (
-        "Tab / Shift-Tab",
+        &[Action::Down, Action::Up],
+        "next / previous step, command or output line (by pane)",
+    ),
+    (&[Action::First, Action::Last], "first / last step"),
+    (
+        &[Action::NextPane, Action::PrevPane],
         "next / previous pane: steps, step text, output",
     ),
     (
-        "Enter / l / →",
+        &[Action::Run],
         "open the step; on a command: run it (confirm first)",
     ),
-    ("Esc / h / ←", "back to the step list"),
-    ("PgUp / PgDn", "scroll the step text or the output"),
-    ("space", "mark the step done (again: undo)"),
-    ("s", "skip the step (again: undo)"),
-    ("n", "add a note to the incident log"),
-    ("e", "escalation contacts"),
-    ("y", "in a confirmation: run a diagnosis"),
-    ("Ctrl-C", "cancel the running command"),
-    ("?", "this help; any key closes it"),
-    ("q", "quit (asks first while a command runs)"),
+    (&[Action::Open], "open the step's text"),
+    (&[Action::Back], "back to the step list"),
+    (
+        &[Action::PageUp, Action::PageDown],
+        "scroll the step text or the output by a page",
+    ),
+    (&[Action::Done], "mark the step done (again: undo)"),
+    (&[Action::Skip], "skip the step (again: undo)"),
+    (&[Action::Note], "add a note to the incident log"),
+    (&[Action::Escalation], "escalation contacts"),
+    (&[Action::Search], "search the output"),
+    (
+        &[Action::NextMatch, Action::PrevMatch],
+        "in the output pane: next / previous match",
+    ),
+    (&[Action::Cancel], "cancel the running command"),
+    (&[Action::Help], "this help; any key closes it"),
+    (&[Action::Quit], "quit (asks first while a command runs)"),
 ];
 
-pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme) {
-    let width = 64.min(area.width);
-    let height = (BINDINGS.len() as u16 + 4).min(area.height);
+/// Keys that are not configurable: the dialogs' and the mouse.
+const FIXED: &[(&str, &str)] = &[
+    ("y", "in a confirmation: run a diagnosis"),
+    (
+        "type the target",
+        "in a confirmation: enable Run for a remediation",
+    ),
+    (
+        "mouse",
+        "click selects, wheel scrolls; Shift-drag selects text",
+    ),
+];
+
+/// Every binding in force with what it does, as the overlay lists them.
+pub fn bindings(keymap: &Keymap) -> Vec<(String, String)> {
+    let mut rows: Vec<(String, String)> = ROWS
+        .iter()
+        .map(|(actions, what)| {
+            let keys: Vec<String> = actions.iter().map(|a| keymap.label(*a)).collect();
+            (keys.join(" / "), what.to_string())
+        })
+        .collect();
+    rows.extend(FIXED.iter().map(|(k, w)| (k.to_string(), w.to_string())));
+    rows
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, keymap: &Keymap, theme: &Theme) {
+    let rows = bindings(keymap);
+    let keys_width = rows
+        .iter()
+        .map(|(k, _)| k.chars().count())
+        .max()
+        .unwrap_or(0);
+    let width = (keys_width as u16 + 62).min(area.width);
+    let height = (rows.len() as u16 + 3).min(area.height);
     let popup = Rect {
         x: area.x + (area.width - width) / 2,
         y: area.y + (area.height - height) / 2,
@@ -40,10 +85,10 @@ pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme) {
         height,
     };
     let mut lines = vec![Line::default()];
-    for (keys, action) in BINDINGS {
+    for (keys, action) in rows {
         lines.push(Line::from(vec![
-            Span::styled(format!(" {keys:<20}"), theme.accent),
-            Span::raw(*action),
+            Span::styled(format!(" {keys:<keys_width$}  "), theme.accent),
+            Span::raw(action),
         ]));
     }
     frame.render_widget(Clear, popup);
@@ -51,7 +96,7 @@ pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme) {
         Paragraph::new(lines).block(
             Block::default()
                 .borders(Borders::ALL)
-                .title(" Keys ")
+                .title(" Keys (change them under keys: in the config file) ")
                 .border_style(theme.border_focused),
         ),
         popup,

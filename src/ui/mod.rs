@@ -36,8 +36,8 @@ pub fn draw_picker(frame: &mut Frame, picker: &crate::app::picker::Picker, theme
 }
 
 /// Every key binding with what it does, as the help overlay lists them.
-pub fn help_bindings() -> &'static [(&'static str, &'static str)] {
-    help::BINDINGS
+pub fn help_bindings(keymap: &crate::app::keymap::Keymap) -> Vec<(String, String)> {
+    help::bindings(keymap)
 }
 
 pub use layout::{MIN_HEIGHT, MIN_WIDTH};

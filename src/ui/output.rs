@@ -2,6 +2,7 @@
 
 use super::ansi_line::{self, Highlight};
 use super::theme::Theme;
+use crate::app::keymap::Action;
 use crate::app::runs::RunStatus;
 use crate::app::{Focus, State};
 use ratatui::Frame;
@@ -20,24 +21,37 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             theme.border
         });
     let Some(run) = state.output.current() else {
+        let keys = &state.keymap;
         let hint = Paragraph::new(Line::styled(
-            "No command run yet. Tab to the step text, select a command with j/k, Enter to run it.",
+            format!(
+                "No command run yet. {} to the step text, select a command with {}/{}, {} to run it.",
+                keys.hint(Action::NextPane),
+                keys.hint(Action::Down),
+                keys.hint(Action::Up),
+                keys.hint(Action::Run)
+            ),
             theme.muted,
         ));
         frame.render_widget(hint.block(block.title(" Output ")), area);
         return;
     };
     let (status, style) = match &run.status {
-        RunStatus::Running => ("running… (Ctrl-C cancels)".to_string(), theme.accent),
+        RunStatus::Running => (
+            format!("running… ({} cancels)", state.keymap.hint(Action::Cancel)),
+            theme.accent,
+        ),
         RunStatus::DryRun => ("dry run: nothing ran".to_string(), theme.muted),
         RunStatus::Finished(result) if result.ok() => (result.describe(), theme.ok),
         RunStatus::Finished(result) => (result.describe(), theme.danger),
         RunStatus::Failed(error) => (format!("failed to start: {error}"), theme.danger),
     };
     let follow = if state.output.following() {
-        ""
+        String::new()
     } else {
-        " · scrolled (PgDn to follow)"
+        format!(
+            " · scrolled ({} to follow)",
+            state.keymap.hint(Action::PageDown)
+        )
     };
     let search = state.output.search.as_ref().filter(|s| s.run == run.id);
     let found = match search {

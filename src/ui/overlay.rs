@@ -12,7 +12,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     match &state.overlay {
-        Some(Overlay::Help) => super::help::draw(frame, area, theme),
+        Some(Overlay::Help) => super::help::draw(frame, area, &state.keymap, theme),
         Some(Overlay::Confirm(dialog)) => confirm(frame, area, dialog, state, theme),
         Some(Overlay::Prompt(prompt)) => prompt_box(frame, area, prompt, theme),
         Some(Overlay::Escalation) => escalation(frame, area, state, theme),

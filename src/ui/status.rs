@@ -2,6 +2,7 @@
 
 use super::theme::Theme;
 use crate::app::State;
+use crate::app::keymap::{Action, Keymap};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -46,10 +47,24 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         Span::raw(format!(" {} ", state.playbook.title)),
         Span::styled(format!("· {} ", state.source_name), theme.muted),
         Span::raw(format!("· {elapsed} · {} UTC ", state.utc_clock)),
-        Span::styled(
-            "· Enter run  space done  n note  e escalate  ? help  q quit",
-            theme.muted,
-        ),
+        Span::styled(hints(&state.keymap), theme.muted),
     ]);
     frame.render_widget(Paragraph::new(line), area);
+}
+
+/// The most used keys as configured: `Enter run  space done …`.
+fn hints(keymap: &Keymap) -> String {
+    let hints = [
+        (Action::Run, "run"),
+        (Action::Done, "done"),
+        (Action::Note, "note"),
+        (Action::Escalation, "escalate"),
+        (Action::Help, "help"),
+        (Action::Quit, "quit"),
+    ];
+    let hints: Vec<String> = hints
+        .iter()
+        .map(|(action, what)| format!("{} {what}", keymap.hint(*action)))
+        .collect();
+    format!("· {}", hints.join("  "))
 }
