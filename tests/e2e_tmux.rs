@@ -140,8 +140,8 @@ fn open_move_help_and_quit_restores_the_terminal() {
 }
 
 #[test]
-fn sigterm_and_sighup_restore_the_terminal() {
-    for signal in ["TERM", "HUP"] {
+fn sigterm_sighup_and_sigint_restore_the_terminal() {
+    for signal in ["TERM", "HUP", "INT"] {
         let dir = tempfile::tempdir().unwrap();
         let pid_file = dir.path().join("pid");
         let Some(tmux) = Tmux::start(&format!("sig{signal}"), &script(&pid_file)) else {
@@ -406,4 +406,29 @@ fn a_click_selects_a_step_and_mouse_reporting_ends_with_the_console() {
     tmux.keys(&["q"]);
     tmux.wait_for("EXIT=0");
     assert_eq!(tmux.pane_format(modes), "0 0 0", "terminal restored");
+}
+
+#[test]
+fn a_panic_restores_the_terminal_and_mouse_reporting() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = format!(
+        "RUST_BACKTRACE=0 OPSDECK_PANIC_AFTER_DRAW=1 OPSDECK_CONFIG=/dev/null OPSDECK_DATA_DIR={} {} open playbooks/site-down.md; echo EXIT=$?; stty -a | tr ' ' '\\n' | grep -E '^-?(icanon|echo)$' | tr '\\n' ' '; echo; sleep 30",
+        dir.path().join("data").display(),
+        binary()
+    );
+    let Some(tmux) = Tmux::start("panic", &script) else {
+        return;
+    };
+    let after = tmux.wait_for("icanon");
+    assert!(after.contains("EXIT=101"), "the hook panicked: {after}");
+    assert!(
+        after.contains("test panic after the first frame"),
+        "{after}"
+    );
+    assert_terminal_restored(&after);
+    assert_eq!(
+        tmux.pane_format("#{alternate_on} #{mouse_sgr_flag} #{mouse_any_flag}"),
+        "0 0 0",
+        "alternate screen and mouse reporting off"
+    );
 }

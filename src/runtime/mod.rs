@@ -117,6 +117,7 @@ async fn event_loop(
             terminal.draw(|frame| ui::draw(frame, &state, theme))?;
             last_draw = Instant::now();
             dirty = false;
+            panic_after_draw_test_hook();
         }
         let mut events = Vec::new();
         tokio::select! {
@@ -172,6 +173,15 @@ async fn event_loop(
         if quit {
             return Ok(());
         }
+    }
+}
+
+/// Test hook, not a feature: `OPSDECK_PANIC_AFTER_DRAW=1` panics once the
+/// first frame is on screen, so the end-to-end tests can check that a panic
+/// (a bug, which no input may trigger) still gives the terminal back.
+fn panic_after_draw_test_hook() {
+    if std::env::var_os("OPSDECK_PANIC_AFTER_DRAW").is_some_and(|v| v == "1") {
+        panic!("OPSDECK_PANIC_AFTER_DRAW=1: test panic after the first frame");
     }
 }
 
