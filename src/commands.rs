@@ -82,23 +82,24 @@ fn plural(n: usize) -> &'static str {
 
 /// Loads a playbook for `show`/`open`, printing its diagnostics on failure.
 fn load_or_report(path: &Path) -> Option<playbook::Playbook> {
+    load_or_explain(path, "opsdeck")
+}
+
+/// The playbook, or its diagnostics on stderr (with the source snippet) and
+/// `None`; `who` names the command in the closing line.
+pub fn load_or_explain(path: &Path, who: &str) -> Option<playbook::Playbook> {
     let parsed = playbook::load(path);
     if parsed.playbook.is_none() {
         let source = playbook::read_limited(path).ok();
         let text = source.as_deref().and_then(|b| std::str::from_utf8(b).ok());
+        let shown = path.display().to_string();
+        let color = color_on(&std::io::stderr());
         eprint!(
             "{}",
-            render::render_text(
-                &path.display().to_string(),
-                text,
-                &parsed.diagnostics,
-                color_on(&std::io::stderr())
-            )
+            render::render_text(&shown, text, &parsed.diagnostics, color)
         );
         eprintln!(
-            "opsdeck: cannot open {}: fix the errors above (`opsdeck check {}` lists them)",
-            path.display(),
-            path.display()
+            "{who}: cannot use {shown}: fix the errors above (`opsdeck check {shown}` lists them)"
         );
     }
     parsed.playbook

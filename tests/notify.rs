@@ -40,6 +40,26 @@ fn webhook(status: u16, max: usize) -> (String, Arc<Mutex<Vec<String>>>) {
     (url, bodies)
 }
 
+/// A notifier on its own runtime (kept alive by the caller), with its failure reports.
+fn notifier(
+    url: String,
+) -> (
+    tokio::runtime::Runtime,
+    Notifier,
+    mpsc::UnboundedReceiver<String>,
+) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let (failures_tx, failures) = mpsc::unbounded_channel();
+    let notifier = runtime
+        .block_on(async { Notifier::start(url, failures_tx) })
+        .unwrap();
+    (runtime, notifier, failures)
+}
+
 fn wait_until(deadline: Duration, mut done: impl FnMut() -> bool) -> bool {
     let end = Instant::now() + deadline;
     while Instant::now() < end {
@@ -54,15 +74,7 @@ fn wait_until(deadline: Duration, mut done: impl FnMut() -> bool) -> bool {
 #[test]
 fn events_are_posted_as_slack_text_in_order() {
     let (url, bodies) = webhook(200, 10);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    let (failures_tx, mut failures) = mpsc::unbounded_channel();
-    let notifier = runtime
-        .block_on(async { Notifier::start(url, failures_tx) })
-        .unwrap();
+    let (_runtime, notifier, mut failures) = notifier(url);
     notifier.send("step done: Was there a recent deploy?".into());
     notifier.send("finished `rollback` on web1: exit 0".into());
     assert!(wait_until(Duration::from_secs(5), || bodies
@@ -80,15 +92,7 @@ fn events_are_posted_as_slack_text_in_order() {
 #[test]
 fn a_failing_webhook_is_retried_then_reported_and_never_blocks() {
     let (url, bodies) = webhook(503, 10);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    let (failures_tx, mut failures) = mpsc::unbounded_channel();
-    let notifier = runtime
-        .block_on(async { Notifier::start(url, failures_tx) })
-        .unwrap();
+    let (_runtime, notifier, mut failures) = notifier(url);
     let started = Instant::now();
     for n in 0..1000 {
         notifier.send(format!("event {n}"));

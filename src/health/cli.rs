@@ -5,10 +5,10 @@ use super::probe::ProbeContext;
 use super::report;
 use super::scheduler::{self, HealthEvent, Scheduler, Settings};
 use super::state::Status;
-use crate::playbook::{self, Playbook, render};
+use crate::playbook::Playbook;
 use std::collections::BTreeMap;
 use std::future::Future;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::Path;
 use tokio::sync::mpsc;
 
@@ -163,26 +163,5 @@ async fn interrupted() {
 
 /// The playbook, or its diagnostics printed and `None`.
 fn load(path: &Path) -> Option<Playbook> {
-    let parsed = playbook::load(path);
-    if parsed.playbook.is_none() {
-        let source = playbook::read_limited(path).ok();
-        let text = source.as_deref().and_then(|b| std::str::from_utf8(b).ok());
-        let stderr = std::io::stderr();
-        let color =
-            stderr.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-        eprint!(
-            "{}",
-            render::render_text(
-                &path.display().to_string(),
-                text,
-                &parsed.diagnostics,
-                color
-            )
-        );
-        eprintln!(
-            "opsdeck health: cannot use {}: fix the errors above",
-            path.display()
-        );
-    }
-    parsed.playbook
+    crate::commands::load_or_explain(path, "opsdeck health")
 }

@@ -89,17 +89,12 @@ fn read_command(item: &Node, default_id: &str, report: &mut Report) -> Option<Co
         return None;
     };
     let mut attrs = Vec::new();
-    for key in [
-        "allow",
-        "id",
-        "host",
-        "kind",
-        "timeout",
-        "verify",
-        "show_only",
-        "interactive",
-        "explain",
-    ] {
+    // Every key but the script and its language is an attribute, as on a fence.
+    for key in COMMAND_KEYS
+        .iter()
+        .copied()
+        .filter(|k| !matches!(*k, "run" | "lang"))
+    {
         let (Some(node), Some(pos)) = (f.get(key), f.key_pos(key)) else {
             continue;
         };
