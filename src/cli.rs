@@ -78,6 +78,9 @@ pub enum Command {
         /// Refuse remediations.
         #[arg(long)]
         read_only: bool,
+        /// Run on this one host of the command's host group (default: all of them).
+        #[arg(long, value_name = "HOST")]
+        host: Option<String>,
     },
     /// Rehearse: a simulated outage on 127.0.0.1 and its playbook.
     Drill {
@@ -218,12 +221,14 @@ pub fn main() -> ExitCode {
             yes,
             dry_run,
             read_only,
+            host,
         }) => {
             let options = crate::exec::headless::ExecOptions {
                 vars: vars.into_iter().collect(),
                 yes,
                 dry_run,
                 read_only,
+                host,
             };
             commands::exec(&playbook, &command_id, &options)
         }

@@ -279,9 +279,13 @@ fn collect(
                 let _ = cancel_tx.send(true);
             });
         }
+        // Chunks of whole lines, flattened into one line each.
         let mut lines = Vec::new();
-        while let Some(line) = rx.recv().await {
-            lines.push(line);
+        while let Some(chunk) = rx.recv().await {
+            lines.extend(chunk.lines().map(|text| Line {
+                stream: chunk.stream,
+                text: text.to_string(),
+            }));
         }
         (lines, run.await.unwrap().unwrap())
     })

@@ -47,8 +47,11 @@ async fn collect(
     let run = runner.run(script, timeout, tx, cancel_rx);
     let gather = async {
         let mut lines = Vec::new();
-        while let Some(line) = rx.recv().await {
-            lines.push(line);
+        while let Some(chunk) = rx.recv().await {
+            lines.extend(chunk.lines().map(|text| Line {
+                stream: chunk.stream,
+                text: text.to_string(),
+            }));
         }
         lines
     };
@@ -329,4 +332,225 @@ fn fingerprint_of(public_key: &std::path::Path) -> String {
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout).to_string();
     text.split_whitespace().nth(1).unwrap().to_string()
+}
+
+/// A playbook whose host group `web` lists `hosts` (aliases in the sshd's ssh_config).
+struct Remote {
+    dir: tempfile::TempDir,
+}
+
+impl Remote {
+    fn new(sshd: &Sshd, hosts: &[&str]) -> Remote {
+        let config = sshd.ssh_config(&["web1", "web2", "web3"]);
+        // `down` reaches a port where nothing listens.
+        let mut text = std::fs::read_to_string(&config).unwrap();
+        text.push_str(&format!(
+            "Host down\n  HostName 127.0.0.1\n  Port {}\n  User root\n",
+            ssh_support::free_port()
+        ));
+        std::fs::write(&config, text).unwrap();
+        let playbook = format!(
+            r#"---
+title: Remote exec
+hosts:
+  web: {{hosts: [{hosts}], ssh_config: {config}}}
+variables:
+  unit: {{default: shop-web}}
+---
+# Remote exec
+
+## Look
+```sh {{id=hello host=web}}
+echo hello; echo warn >&2
+```
+
+```sh {{id=fail host=web}}
+exit 3
+```
+
+```sh {{id=echo-unit host=web}}
+echo unit={{{{unit}}}}
+```
+
+```sh {{id=slow host=web timeout=1s}}
+sleep 30
+```
+"#,
+            hosts = hosts.join(", "),
+            config = config.display()
+        );
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("pb.md"), playbook).unwrap();
+        Remote { dir }
+    }
+
+    fn exec(&self, args: &[&str]) -> common::Output {
+        let mut all = vec!["exec", "pb.md"];
+        all.extend_from_slice(args);
+        let data = self.dir.path().join("data").display().to_string();
+        common::run_opsdeck_env(
+            self.dir.path(),
+            all,
+            &[
+                ("OPSDECK_DATA_DIR", &data),
+                ("OPSDECK_SSH_CONNECT_TIMEOUT", "3s"),
+            ],
+        )
+    }
+
+    /// The `kind` and `host` of every event of the (one) incident.
+    fn events(&self) -> Vec<(String, String)> {
+        let incidents = self.dir.path().join("data/incidents");
+        let dir = std::fs::read_dir(incidents)
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap()
+            .path();
+        std::fs::read_to_string(dir.join("events.jsonl"))
+            .unwrap()
+            .lines()
+            .map(|line| {
+                let event: serde_json::Value = serde_json::from_str(line).unwrap();
+                let field = |k: &str| event[k].as_str().unwrap_or("").to_string();
+                (field("kind"), field("host"))
+            })
+            .collect()
+    }
+}
+
+#[test]
+fn exec_fans_out_to_every_host_with_labels_and_a_summary() {
+    let Some(sshd) = start_or_skip("exec_fans_out_to_every_host_with_labels_and_a_summary") else {
+        return;
+    };
+    let remote = Remote::new(&sshd, &["web1", "web2", "web3"]);
+    let out = remote.exec(&["hello"]);
+    out.assert_exit(0);
+    for host in ["web1", "web2", "web3"] {
+        assert!(
+            out.stdout.contains(&format!("{host} | hello\n")),
+            "{}",
+            out.stdout
+        );
+        assert!(
+            out.stderr.contains(&format!("{host} | warn\n")),
+            "{}",
+            out.stderr
+        );
+    }
+    assert!(out.stderr.contains("3/3 ok"), "{}", out.stderr);
+    let events = remote.events();
+    for kind in ["command_started", "command_finished"] {
+        let mut hosts: Vec<&str> = events
+            .iter()
+            .filter(|(k, _)| k == kind)
+            .map(|(_, h)| h.as_str())
+            .collect();
+        hosts.sort();
+        assert_eq!(
+            hosts,
+            ["web1", "web2", "web3"],
+            "one {kind} per host: {events:?}"
+        );
+    }
+    // Three aliases, three master connections.
+    assert_eq!(sshd.accepted_logins(), 3, "{}", sshd.log_text());
+
+    let failing = remote.exec(&["fail"]);
+    failing.assert_exit(3);
+    assert!(
+        failing.stderr.contains("0/3 ok; web1: exit 3"),
+        "{}",
+        failing.stderr
+    );
+}
+
+#[test]
+fn exec_on_one_host_keeps_its_output_plain_and_its_exit_code() {
+    let Some(sshd) = start_or_skip("exec_on_one_host_keeps_its_output_plain_and_its_exit_code")
+    else {
+        return;
+    };
+    let remote = Remote::new(&sshd, &["web1", "web2", "web3"]);
+    let out = remote.exec(&["hello", "--host", "web2"]);
+    out.assert_exit(0);
+    assert_eq!(out.stdout, "hello\n");
+    remote.exec(&["fail", "--host", "web3"]).assert_exit(3);
+    let timed_out = remote.exec(&["slow", "--host", "web1"]);
+    timed_out.assert_exit(124);
+    let wrong = remote.exec(&["hello", "--host", "db9"]);
+    wrong.assert_exit(1);
+    assert!(
+        wrong.stderr.contains("web1, web2, web3"),
+        "lists the hosts: {}",
+        wrong.stderr
+    );
+    let dry = remote.exec(&["hello", "--host", "web3", "--dry-run"]);
+    dry.assert_exit(0);
+    assert!(dry.stdout.contains("on web3:"), "{}", dry.stdout);
+}
+
+#[test]
+fn an_unreachable_host_fails_alone_and_sets_the_exit_code() {
+    let Some(sshd) = start_or_skip("an_unreachable_host_fails_alone_and_sets_the_exit_code") else {
+        return;
+    };
+    let remote = Remote::new(&sshd, &["web1", "down", "web2"]);
+    let out = remote.exec(&["hello"]);
+    out.assert_exit(255);
+    assert!(
+        out.stdout.contains("web1 | hello") && out.stdout.contains("web2 | hello"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stderr
+            .contains("down | opsdeck: down: connection refused"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains("2/3 ok; down: down: connection refused"),
+        "{}",
+        out.stderr
+    );
+    let finished = remote
+        .events()
+        .into_iter()
+        .filter(|(k, _)| k == "command_finished")
+        .count();
+    assert_eq!(finished, 3);
+}
+
+#[test]
+fn a_hostile_variable_value_cannot_break_out_over_ssh() {
+    let Some(sshd) = start_or_skip("a_hostile_variable_value_cannot_break_out_over_ssh") else {
+        return;
+    };
+    let remote = Remote::new(&sshd, &["web1"]);
+    // sshd runs on this machine, so the remote /tmp is ours.
+    let pwned = std::path::PathBuf::from(format!(
+        "/tmp/pwned-{}-{}",
+        std::process::id(),
+        fastrand::u64(..)
+    ));
+    let value = format!("'; touch {} #", pwned.display());
+    let out = remote.exec(&["echo-unit", "--var", &format!("unit={value}")]);
+    out.assert_exit(0);
+    assert!(!pwned.exists(), "the injected command ran on the host");
+    assert_eq!(
+        out.stdout,
+        format!("unit={value}\n"),
+        "the value arrives intact"
+    );
+    let other = remote.exec(&["echo-unit", "--var", "unit=$(touch /tmp/pwned-subst)x`id`"]);
+    other.assert_exit(0);
+    assert!(
+        other.stdout.contains("unit=$(touch /tmp/pwned-subst)x`id`"),
+        "{}",
+        other.stdout
+    );
+    assert!(!std::path::Path::new("/tmp/pwned-subst").exists());
 }

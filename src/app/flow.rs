@@ -24,11 +24,6 @@ pub fn start(state: &mut State, command_id: &str) -> Vec<Effect> {
         Some("read-only mode: remediations are disabled".into())
     } else if state.output.running().is_some() {
         Some("a command is running: wait for it, or Ctrl-C cancels it".into())
-    } else if command.host != "local" && state.mode == Mode::Live {
-        Some(format!(
-            "`{command_id}` runs on `{}`: this version runs commands on this machine only (try --dry-run)",
-            command.host
-        ))
     } else {
         None
     };

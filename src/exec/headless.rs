@@ -1,24 +1,25 @@
 //! `opsdeck exec`: one command without the console, confirmed and logged like in it.
 
-use super::local::LocalRunner;
+use super::headless_run::{self, Run};
 use super::resolve::resolve;
-use super::{Finished, Runner, Stream};
+use super::ssh::SshPool;
+use super::targets;
 use crate::incident::{self, Entry, IncidentLog, redact::Redactor};
 use crate::playbook::Playbook;
 use crate::playbook::model::{Command, Kind};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::BTreeMap;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
-use tokio::sync::{mpsc, watch};
 
 pub const EXIT_REFUSED: u8 = 3;
-const LAST_LINES: usize = 10;
 
 pub struct ExecOptions {
     pub vars: BTreeMap<String, String>,
     pub yes: bool,
     pub dry_run: bool,
     pub read_only: bool,
+    /// `--host H`: run on this one host of the command's group.
+    pub host: Option<String>,
 }
 
 pub fn exec(path: &Path, playbook: &Playbook, command_id: &str, options: &ExecOptions) -> u8 {
@@ -49,7 +50,13 @@ pub fn exec(path: &Path, playbook: &Playbook, command_id: &str, options: &ExecOp
             return EXIT_REFUSED;
         }
     };
-    let hosts = target_hosts(playbook, command);
+    let hosts = match targets::select_hosts(playbook, command, options.host.as_deref()) {
+        Ok(hosts) => hosts,
+        Err(message) => {
+            eprintln!("opsdeck exec: {message}");
+            return 1;
+        }
+    };
     let redactor = Redactor::new(resolved.secrets.clone());
     if options.dry_run {
         println!(
@@ -61,14 +68,10 @@ pub fn exec(path: &Path, playbook: &Playbook, command_id: &str, options: &ExecOp
         println!("{}", redactor.redact(&resolved.script));
         return 0;
     }
-    if command.host != "local" {
-        eprintln!(
-            "opsdeck exec: `{command_id}` runs on host group `{}`, and this version of opsdeck runs commands on this machine only; use --dry-run to see what would run",
-            command.host
-        );
-        return 1;
-    }
-    if command.kind == Kind::Remediate && !options.yes && !typed_confirmation(command, playbook) {
+    if command.kind == Kind::Remediate
+        && !options.yes
+        && !typed_confirmation(command, playbook, &hosts)
+    {
         eprintln!(
             "opsdeck exec: refused to run remediation `{command_id}`: not confirmed (pass --yes, or type the target at the prompt)"
         );
@@ -81,13 +84,6 @@ pub fn exec(path: &Path, playbook: &Playbook, command_id: &str, options: &ExecOp
         hosts: hosts.clone(),
     };
     record(&mut log, &confirmed);
-    record(
-        &mut log,
-        &Entry::CommandStarted {
-            command: command.id.clone(),
-            host: "local".into(),
-        },
-    );
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -98,40 +94,48 @@ pub fn exec(path: &Path, playbook: &Playbook, command_id: &str, options: &ExecOp
             return 1;
         }
     };
-    let outcome = runtime.block_on(run_streaming(
-        command,
-        &resolved.script,
-        log.as_ref(),
-        &redactor,
-    ));
-    match outcome {
-        Ok((finished, output_file, last_lines)) => {
-            record(
-                &mut log,
-                &Entry::CommandFinished {
-                    command: command.id.clone(),
-                    host: "local".into(),
-                    exit_code: finished.exit_code,
-                    signal: finished.signal,
-                    duration_ms: finished.duration.as_millis() as u64,
-                    output_file,
-                    last_lines,
-                },
-            );
-            if let Some(log) = &log {
-                eprintln!(
-                    "opsdeck: recorded in incident {} ({})",
-                    log.id(),
-                    log.dir().display()
-                );
-            }
-            exit_code(&finished)
-        }
+    let several = hosts.len() > 1;
+    let results = runtime.block_on(async {
+        // Dropped at the end of this block: the master connections close.
+        let pool = SshPool::from_env();
+        let runners = targets::runners(
+            playbook,
+            &targets::playbook_dir(path),
+            command,
+            &hosts,
+            &pool,
+        );
+        let run = Run {
+            command_id: &command.id,
+            script: &resolved.script,
+            timeout: command.timeout,
+            hosts,
+            runners,
+            redactor: &redactor,
+        };
+        headless_run::run_streaming(run, &mut log).await
+    });
+    let results = match results {
+        Ok(results) => results,
         Err(err) => {
-            eprintln!("opsdeck exec: could not start `sh`: {err}");
-            1
+            eprintln!("opsdeck exec: cannot run `{command_id}`: {err}");
+            return 1;
         }
+    };
+    if several {
+        eprintln!(
+            "opsdeck: `{command_id}`: {}",
+            headless_run::summary(&results)
+        );
     }
+    if let Some(log) = &log {
+        eprintln!(
+            "opsdeck: recorded in incident {} ({})",
+            log.id(),
+            log.dir().display()
+        );
+    }
+    headless_run::exit_code(&results)
 }
 
 fn refusal(command: &Command, options: &ExecOptions) -> Option<String> {
@@ -152,7 +156,7 @@ pub fn target_hosts(playbook: &Playbook, command: &Command) -> Vec<String> {
 }
 
 /// A remediation on a terminal: the responder types the target's name.
-fn typed_confirmation(command: &Command, playbook: &Playbook) -> bool {
+fn typed_confirmation(command: &Command, playbook: &Playbook, hosts: &[String]) -> bool {
     if !std::io::stdin().is_terminal() {
         return false;
     }
@@ -164,7 +168,7 @@ fn typed_confirmation(command: &Command, playbook: &Playbook) -> bool {
     eprintln!(
         "`{}` is a REMEDIATION on {}:\n{}",
         command.id,
-        target_hosts(playbook, command).join(", "),
+        hosts.join(", "),
         command.run
     );
     eprint!("Type `{target}` to run it, anything else cancels: ");
@@ -213,7 +217,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
-fn record(log: &mut Option<IncidentLog>, entry: &Entry) {
+pub(crate) fn record(log: &mut Option<IncidentLog>, entry: &Entry) {
     if let Some(writer) = log
         && let Err(err) = writer.append(entry)
     {
@@ -223,60 +227,5 @@ fn record(log: &mut Option<IncidentLog>, entry: &Entry) {
             err.hint()
         );
         *log = None;
-    }
-}
-
-/// Runs the command, copying its output to ours and to its output file; Ctrl-C cancels it.
-async fn run_streaming(
-    command: &Command,
-    script: &str,
-    log: Option<&IncidentLog>,
-    redactor: &Redactor,
-) -> std::io::Result<(Finished, String, Vec<String>)> {
-    let mut output = log.and_then(|log| log.output_file(&command.id, "local").ok());
-    let (tx, mut rx) = mpsc::channel(1024);
-    let (cancel_tx, cancel_rx) = watch::channel(false);
-    let script = script.to_string();
-    let timeout = command.timeout;
-    let run = tokio::spawn(async move { LocalRunner.run(&script, timeout, tx, cancel_rx).await });
-    let mut interrupt = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?;
-    let mut last = VecDeque::with_capacity(LAST_LINES);
-    let mut stdout = std::io::stdout().lock();
-    loop {
-        tokio::select! {
-            line = rx.recv() => {
-                let Some(line) = line else { break };
-                let _ = match line.stream {
-                    Stream::Stdout => writeln!(stdout, "{}", line.text),
-                    Stream::Stderr => writeln!(std::io::stderr(), "{}", line.text),
-                };
-                if let Some(file) = output.as_mut() && file.write_line(&line.text).is_err() {
-                    output = None;
-                }
-                if last.len() == LAST_LINES {
-                    last.pop_front();
-                }
-                last.push_back(redactor.redact(&incident::store_output::strip_ansi(&line.text)).chars().take(500).collect());
-            }
-            _ = interrupt.recv() => { let _ = cancel_tx.send(true); }
-        }
-    }
-    let _ = stdout.flush();
-    let finished = run.await.map_err(std::io::Error::other)??;
-    let name = output
-        .and_then(|file| file.finish().ok())
-        .unwrap_or_default();
-    Ok((finished, name, last.into_iter().collect()))
-}
-
-/// The command's own exit code; 128+N for a signal, 124 for a timeout (as timeout(1)).
-fn exit_code(finished: &Finished) -> u8 {
-    if finished.timed_out {
-        return 124;
-    }
-    match (finished.exit_code, finished.signal) {
-        (Some(code), _) => code.clamp(0, 255) as u8,
-        (None, Some(signal)) => (128 + signal).clamp(0, 255) as u8,
-        (None, None) => 1,
     }
 }

@@ -1,7 +1,8 @@
 //! The local runner: `sh -c` in its own process group, output streamed line by
 //! line, a timeout and cancel that reach every grandchild.
 
-use super::{Finished, Line, Runner, Stream};
+use super::lines::ChunkSplitter;
+use super::{Chunk, Finished, Runner, Stream};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncRead, AsyncReadExt};
@@ -20,7 +21,7 @@ impl Runner for LocalRunner {
         &self,
         script: &str,
         timeout: Duration,
-        lines: mpsc::Sender<Line>,
+        output: mpsc::Sender<Chunk>,
         mut cancel: watch::Receiver<bool>,
     ) -> std::io::Result<Finished> {
         let started = Instant::now();
@@ -37,11 +38,11 @@ impl Runner for LocalRunner {
         let stdout = child
             .stdout
             .take()
-            .map(|out| tokio::spawn(pump(out, Stream::Stdout, lines.clone())));
+            .map(|out| tokio::spawn(pump(out, Stream::Stdout, output.clone())));
         let stderr = child
             .stderr
             .take()
-            .map(|err| tokio::spawn(pump(err, Stream::Stderr, lines)));
+            .map(|err| tokio::spawn(pump(err, Stream::Stderr, output)));
 
         let mut ended_by = None;
         let status = tokio::select! {
@@ -111,39 +112,24 @@ fn signal_group(group: Option<i32>, signal: i32) {
     }
 }
 
-/// Reads a pipe in chunks and sends whole lines; waits when the reader is behind.
-async fn pump(mut pipe: impl AsyncRead + Unpin, stream: Stream, lines: mpsc::Sender<Line>) {
-    let mut pending: Vec<u8> = Vec::new();
-    let mut chunk = vec![0u8; 64 * 1024];
+/// Reads a pipe and sends what came as whole lines; waits when the reader is behind.
+async fn pump(mut pipe: impl AsyncRead + Unpin, stream: Stream, output: mpsc::Sender<Chunk>) {
+    let mut splitter = ChunkSplitter::default();
+    let mut buffer = vec![0u8; 64 * 1024];
+    let mut texts = Vec::new();
     loop {
-        let n = match pipe.read(&mut chunk).await {
+        match pipe.read(&mut buffer).await {
             Ok(0) | Err(_) => break,
-            Ok(n) => n,
-        };
-        pending.extend_from_slice(&chunk[..n]);
-        let mut start = 0;
-        while let Some(newline) = pending[start..].iter().position(|b| *b == b'\n') {
-            let end = start + newline;
-            if send(&lines, stream, &pending[start..end]).await.is_err() {
+            Ok(n) => splitter.push(&buffer[..n], &mut texts),
+        }
+        for text in texts.drain(..) {
+            if output.send(Chunk { stream, text }).await.is_err() {
                 return;
             }
-            start = end + 1;
-        }
-        pending.drain(..start);
-        while pending.len() >= MAX_LINE {
-            let rest = pending.split_off(MAX_LINE);
-            if send(&lines, stream, &pending).await.is_err() {
-                return;
-            }
-            pending = rest;
         }
     }
-    if !pending.is_empty() {
-        let _ = send(&lines, stream, &pending).await;
+    splitter.flush(&mut texts);
+    for text in texts {
+        let _ = output.send(Chunk { stream, text }).await;
     }
-}
-
-async fn send(lines: &mpsc::Sender<Line>, stream: Stream, bytes: &[u8]) -> Result<(), ()> {
-    let text = String::from_utf8_lossy(bytes.strip_suffix(b"\r").unwrap_or(bytes)).into_owned();
-    lines.send(Line { stream, text }).await.map_err(|_| ())
 }

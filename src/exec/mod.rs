@@ -1,11 +1,16 @@
 //! Running playbook commands. Runners report through channels only; they
 //! never touch the screen or the incident log.
 
+pub mod fanout;
 pub mod headless;
+pub mod headless_run;
 pub mod lines;
 pub mod local;
+pub mod outcome;
 pub mod resolve;
 pub mod ssh;
+pub mod tail;
+pub mod targets;
 
 use std::time::Duration;
 use tokio::sync::{mpsc, watch};
@@ -16,11 +21,25 @@ pub enum Stream {
     Stderr,
 }
 
-/// One line of a command's output, without its newline.
+/// Output of a command as it came: one or more lines joined by `\n`, without
+/// the last one's newline (a line longer than `local::MAX_LINE` arrives cut
+/// into pieces, each a line of its own). Whole chunks keep a flood of output
+/// cheap: a few hundred sends per million lines.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Line {
+pub struct Chunk {
     pub stream: Stream,
     pub text: String,
+}
+
+/// A chunk may hold a single line: runners that produce output line by line
+/// send it this way.
+pub type Line = Chunk;
+
+impl Chunk {
+    /// Its lines, without their newlines.
+    pub fn lines(&self) -> std::str::Split<'_, char> {
+        self.text.split('\n')
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -34,14 +53,14 @@ pub struct Finished {
 
 /// Where a command runs: this machine, or a host over SSH.
 pub trait Runner {
-    /// Runs `script`, sending each output line to `lines` (waiting when the
-    /// receiver is behind, so memory stays bounded), until it exits, the
-    /// timeout passes, or `cancel` turns true.
+    /// Runs `script`, sending its output as it comes to `output` (waiting
+    /// when the receiver is behind, so memory stays bounded), until it exits,
+    /// the timeout passes, or `cancel` turns true.
     fn run(
         &self,
         script: &str,
         timeout: Duration,
-        lines: mpsc::Sender<Line>,
+        output: mpsc::Sender<Chunk>,
         cancel: watch::Receiver<bool>,
     ) -> impl std::future::Future<Output = std::io::Result<Finished>> + Send;
 }

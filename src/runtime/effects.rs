@@ -1,19 +1,17 @@
 //! Carrying out the core's effects: the incident log and command runs.
 
-use crate::app::runs::RunResult;
+mod console_run;
+
 use crate::app::{Effect, Event};
-use crate::exec::local::LocalRunner;
-use crate::exec::{Line, Runner};
+use crate::exec::ssh::SshPool;
+use crate::exec::targets;
 use crate::incident::redact::Redactor;
-use crate::incident::store_output::OutputFile;
 use crate::incident::{self, Entry, IncidentLog};
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{mpsc, watch};
-
-/// Output lines are sent to the core in batches of at most this many.
-const BATCH: usize = 1000;
 
 pub struct Effects {
     pub playbook_path: PathBuf,
@@ -26,6 +24,12 @@ pub struct Effects {
     secrets: Vec<String>,
     cancels: HashMap<u64, watch::Sender<bool>>,
     events: mpsc::Sender<Event>,
+    /// SSH connections, kept for the whole session: later commands reuse them.
+    ssh: SshPool,
+    /// Per-host entries of remote runs, appended at the next `apply`.
+    queued: Arc<Mutex<Vec<Entry>>>,
+    /// The hosts of the last confirmation: a run goes exactly there.
+    confirmed_hosts: Option<Vec<String>>,
 }
 
 impl Effects {
@@ -50,12 +54,21 @@ impl Effects {
             secrets,
             cancels: HashMap::new(),
             events,
+            ssh: SshPool::from_env(),
+            queued: Arc::default(),
+            confirmed_hosts: None,
         }
     }
 
     /// Applies effects in order; returns events to feed back (a failed log write).
     pub fn apply(&mut self, effects: Vec<Effect>) -> Vec<Event> {
         let mut feedback = Vec::new();
+        let queued = std::mem::take(&mut *self.queued.lock().unwrap_or_else(|e| e.into_inner()));
+        for entry in queued {
+            if let Err(error) = self.record(&entry) {
+                feedback.push(Event::LogFailed { error });
+            }
+        }
         for effect in effects {
             match effect {
                 Effect::Quit => {}
@@ -71,7 +84,14 @@ impl Effects {
                     }
                 }
                 Effect::RecordIfOpen(_) => {}
+                // A remote run records a started/finished pair per host itself.
+                Effect::Record(
+                    Entry::CommandStarted { host, .. } | Entry::CommandFinished { host, .. },
+                ) if host != "local" => {}
                 Effect::Record(entry) => {
+                    if let Entry::CommandConfirmed { hosts, .. } = &entry {
+                        self.confirmed_hosts = Some(hosts.clone());
+                    }
                     if let Err(error) = self.record(&entry) {
                         feedback.push(Event::LogFailed { error });
                     }
@@ -147,81 +167,67 @@ impl Effects {
     ) {
         let (cancel_tx, cancel_rx) = watch::channel(false);
         self.cancels.insert(run, cancel_tx);
-        let output = self
-            .log
-            .as_ref()
-            .and_then(|log| log.output_file(command_id, "local").ok());
+        let (hosts, runners, remote) = match self.targets(command_id) {
+            Ok(found) => found,
+            Err(error) => {
+                self.queued
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(Entry::CommandRefused {
+                        command: command_id.to_string(),
+                        reason: error.clone(),
+                    });
+                let events = self.events.clone();
+                tokio::spawn(async move { events.send(Event::RunFailed { run, error }).await });
+                return;
+            }
+        };
+        let outputs = hosts
+            .iter()
+            .map(|host| {
+                let log = self.log.as_ref()?;
+                log.output_file(command_id, host).ok()
+            })
+            .collect();
         let mut all_secrets = self.secrets.clone();
         all_secrets.extend(secrets);
-        let events = self.events.clone();
-        tokio::spawn(run_task(
+        let task = console_run::ConsoleRun {
             run,
+            command_id: command_id.to_string(),
             script,
             timeout,
-            cancel_rx,
-            output,
-            Redactor::new(all_secrets),
-            events,
-        ));
+            hosts,
+            runners,
+            outputs,
+            redactor: Redactor::new(all_secrets),
+            records: remote.then(|| Arc::clone(&self.queued)),
+        };
+        tokio::spawn(console_run::run(task, cancel_rx, self.events.clone()));
     }
-}
 
-async fn run_task(
-    run: u64,
-    script: String,
-    timeout: Duration,
-    cancel: watch::Receiver<bool>,
-    mut output: Option<OutputFile>,
-    redactor: Redactor,
-    events: mpsc::Sender<Event>,
-) {
-    let (line_tx, mut line_rx) = mpsc::channel::<Line>(BATCH);
-    let runner =
-        tokio::spawn(async move { LocalRunner.run(&script, timeout, line_tx, cancel).await });
-    while let Some(first) = line_rx.recv().await {
-        let mut batch = vec![first];
-        while batch.len() < BATCH {
-            match line_rx.try_recv() {
-                Ok(line) => batch.push(line),
-                Err(_) => break,
-            }
+    /// Where the command runs, read from the playbook as it is on disk now;
+    /// refused if its hosts are no longer the ones just confirmed.
+    #[allow(clippy::type_complexity)]
+    fn targets(
+        &mut self,
+        command_id: &str,
+    ) -> Result<(Vec<String>, Vec<targets::AnyRunner>, bool), String> {
+        let confirmed = self.confirmed_hosts.take();
+        let playbook = crate::playbook::load(&self.playbook_path)
+            .playbook
+            .ok_or_else(|| format!("{} no longer parses", self.playbook_path.display()))?;
+        let command = playbook
+            .command(command_id)
+            .ok_or_else(|| format!("`{command_id}` is no longer in the playbook"))?;
+        let hosts = targets::select_hosts(&playbook, command, None)?;
+        if confirmed.as_ref().is_some_and(|c| *c != hosts) {
+            return Err(format!(
+                "the playbook changed since the confirmation: `{command_id}` now runs on {}; confirm it again",
+                hosts.join(", ")
+            ));
         }
-        let mut lines = Vec::with_capacity(batch.len());
-        for line in batch {
-            if let Some(file) = output.as_mut()
-                && file.write_line(&line.text).is_err()
-            {
-                output = None;
-            }
-            lines.push(redactor.redact(&line.text));
-        }
-        // Waits when the screen is behind: the command's pipe fills, memory does not.
-        if events.send(Event::Output { run, lines }).await.is_err() {
-            return;
-        }
+        let dir = targets::playbook_dir(&self.playbook_path);
+        let runners = targets::runners(&playbook, &dir, command, &hosts, &self.ssh);
+        Ok((hosts, runners, command.host != "local"))
     }
-    let event = match runner.await {
-        Ok(Ok(finished)) => Event::Finished {
-            run,
-            result: RunResult {
-                exit_code: finished.exit_code,
-                signal: finished.signal,
-                duration_ms: finished.duration.as_millis() as u64,
-                timed_out: finished.timed_out,
-                cancelled: finished.cancelled,
-                output_file: output
-                    .and_then(|file| file.finish().ok())
-                    .unwrap_or_default(),
-            },
-        },
-        Ok(Err(err)) => Event::RunFailed {
-            run,
-            error: err.to_string(),
-        },
-        Err(err) => Event::RunFailed {
-            run,
-            error: err.to_string(),
-        },
-    };
-    let _ = events.send(event).await;
 }

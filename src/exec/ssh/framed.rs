@@ -1,8 +1,8 @@
-//! Reading one command's output from the remote shell's stream: lines up to
-//! the nonce marker that ends it.
+//! Reading one command's output from the remote shell's stream: whole lines
+//! up to the nonce marker that ends it.
 
-use crate::exec::lines::LineSplitter;
-use crate::exec::{Line, Stream};
+use crate::exec::lines::ChunkSplitter;
+use crate::exec::{Chunk, Stream};
 use tokio::io::{AsyncRead, AsyncReadExt};
 use tokio::sync::{mpsc, watch};
 
@@ -18,7 +18,7 @@ pub enum Marker {
 pub struct FrameScanner {
     nonce: Vec<u8>,
     pending: Vec<u8>,
-    lines: LineSplitter,
+    lines: ChunkSplitter,
 }
 
 impl FrameScanner {
@@ -26,11 +26,11 @@ impl FrameScanner {
         FrameScanner {
             nonce: nonce.as_bytes().to_vec(),
             pending: Vec::new(),
-            lines: LineSplitter::default(),
+            lines: ChunkSplitter::default(),
         }
     }
 
-    /// Feeds `bytes`; output lines go to `out`, markers are returned in order.
+    /// Feeds `bytes`; output texts go to `out`, markers are returned in order.
     /// Nothing after the end marker belongs to this command.
     pub fn push(&mut self, bytes: &[u8], out: &mut Vec<String>) -> Vec<Marker> {
         self.pending.extend_from_slice(bytes);
@@ -84,14 +84,14 @@ fn parse(rest: &[u8]) -> Option<Marker> {
     }
 }
 
-/// Reads `pipe` until this command's end marker, sending each line (and
+/// Reads `pipe` until this command's end marker, sending its output (and
 /// waiting when the receiver is behind). Returns the exit status the marker
 /// carries; an error when the stream ends first (the connection is gone).
 pub async fn read_until_end(
     pipe: &mut (impl AsyncRead + Unpin),
     nonce: &str,
     stream: Stream,
-    lines: mpsc::Sender<Line>,
+    output: mpsc::Sender<Chunk>,
     pid: Option<watch::Sender<Option<i32>>>,
 ) -> std::io::Result<Option<i32>> {
     let mut scanner = FrameScanner::new(nonce);
@@ -109,7 +109,7 @@ pub async fn read_until_end(
         for text in out.drain(..) {
             // A receiver that went away still lets us read on to the marker,
             // so the shell stays in step for the next command.
-            let _ = lines.send(Line { stream, text }).await;
+            let _ = output.send(Chunk { stream, text }).await;
         }
         for marker in markers {
             match marker {
@@ -137,7 +137,7 @@ mod tests {
         for byte in stream {
             markers.extend(scanner.push(&[*byte], &mut out));
         }
-        assert_eq!(out, ["hello", "world"]);
+        assert_eq!(out.join("\n"), "hello\nworld");
         assert_eq!(markers, [Marker::Pid(42), Marker::End(Some(3))]);
     }
 
@@ -157,7 +157,7 @@ mod tests {
         scanner.push(b"early\n", &mut out);
         assert_eq!(out, ["early"]);
         scanner.push(b"x\n@N", &mut out);
-        assert_eq!(out, ["early", "x"]);
+        assert_eq!(out.join("\n"), "early\nx");
         assert_eq!(scanner.push(b"0 X 1\n", &mut out), [Marker::End(Some(1))]);
     }
 }

@@ -19,7 +19,7 @@ pub use pool::{HostLink, SshPool};
 pub use target::SshTarget;
 
 use super::local::cancelled;
-use super::{Finished, Line, Runner};
+use super::{Chunk, Finished, Runner};
 use shell::End;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -53,7 +53,7 @@ impl Runner for SshRunner {
         &self,
         script: &str,
         timeout: Duration,
-        lines: mpsc::Sender<Line>,
+        output: mpsc::Sender<Chunk>,
         mut cancel: watch::Receiver<bool>,
     ) -> std::io::Result<Finished> {
         let started = Instant::now();
@@ -68,7 +68,7 @@ impl Runner for SshRunner {
                 cancelled: true,
             }),
         };
-        let ran = lease.shell.run(script, timeout, lines, cancel).await?;
+        let ran = lease.shell.run(script, timeout, output, cancel).await?;
         lease.give_back();
         // sh reports a signal N as status 128+N; only a stop we asked for is read as one.
         let (exit_code, signal) = match (ran.status, ran.ended_by) {

@@ -4,7 +4,7 @@
 use super::driver::{self, DRIVER};
 use super::framed::read_until_end;
 use crate::exec::local::{KILL_GRACE, cancelled};
-use crate::exec::{Line, Stream};
+use crate::exec::{Chunk, Stream};
 use openssh::{Child, ChildStderr, ChildStdin, ChildStdout, Session, Stdio};
 use std::io;
 use std::sync::{Arc, Mutex};
@@ -65,7 +65,7 @@ impl RemoteShell {
         &mut self,
         script: &str,
         timeout: Duration,
-        lines: mpsc::Sender<Line>,
+        output: mpsc::Sender<Chunk>,
         cancel: watch::Receiver<bool>,
     ) -> io::Result<Ran> {
         let mut nonce = driver::nonce();
@@ -93,10 +93,10 @@ impl RemoteShell {
                     &mut self.stdout,
                     &nonce,
                     Stream::Stdout,
-                    lines.clone(),
+                    output.clone(),
                     Some(pid_tx)
                 ),
-                read_until_end(&mut self.stderr, &nonce, Stream::Stderr, lines, None),
+                read_until_end(&mut self.stderr, &nonce, Stream::Stderr, output, None),
             )
         };
         tokio::select! {

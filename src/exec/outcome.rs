@@ -1,0 +1,95 @@
+//! How a command ended on one host, as an exit code and in words, and the
+//! summary of a fan-out (`3/4 ok`).
+
+use super::Finished;
+
+/// A host's result: the run's end, or why it could not run (no connection, ...).
+pub type HostResult = Result<Finished, String>;
+
+/// ssh's own code for "could not connect", so scripts can tell it apart.
+pub const EXIT_NO_CONNECTION: u8 = 255;
+
+/// The command's own exit code; 128+N for a signal, 124 for a timeout (as timeout(1)).
+pub fn exit_code(result: &HostResult) -> u8 {
+    let Ok(finished) = result else {
+        return EXIT_NO_CONNECTION;
+    };
+    if finished.timed_out {
+        return 124;
+    }
+    match (finished.exit_code, finished.signal) {
+        (Some(code), _) => code.clamp(0, 255) as u8,
+        (None, Some(signal)) => (128 + signal).clamp(0, 255) as u8,
+        (None, None) => 1,
+    }
+}
+
+/// `exit 2`, `timed out`, `killed by signal 9`, or the connection error.
+pub fn describe(result: &HostResult) -> String {
+    match result {
+        Err(error) => error.lines().next().unwrap_or("failed").to_string(),
+        Ok(f) if f.timed_out => "timed out".into(),
+        Ok(f) if f.cancelled => "cancelled".into(),
+        Ok(f) => match (f.exit_code, f.signal) {
+            (Some(code), _) => format!("exit {code}"),
+            (None, Some(signal)) => format!("killed by signal {signal}"),
+            (None, None) => "no exit status".into(),
+        },
+    }
+}
+
+/// The fan-out's exit code: 0 only if every host succeeded, else the first
+/// non-zero one in the host group's order.
+pub fn overall_exit_code<'a>(results: impl IntoIterator<Item = &'a HostResult>) -> u8 {
+    results
+        .into_iter()
+        .map(exit_code)
+        .find(|code| *code != 0)
+        .unwrap_or(0)
+}
+
+/// `3/4 ok; web3: exit 2`
+pub fn summary<'a>(results: impl IntoIterator<Item = (&'a str, &'a HostResult)>) -> String {
+    let mut total = 0;
+    let mut failed = Vec::new();
+    for (host, result) in results {
+        total += 1;
+        if exit_code(result) != 0 {
+            failed.push(format!("{host}: {}", describe(result)));
+        }
+    }
+    let mut line = format!("{}/{total} ok", total - failed.len());
+    if !failed.is_empty() {
+        line.push_str("; ");
+        line.push_str(&failed.join("; "));
+    }
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn exited(code: i32) -> HostResult {
+        Ok(Finished {
+            exit_code: Some(code),
+            signal: None,
+            duration: Duration::ZERO,
+            timed_out: false,
+            cancelled: false,
+        })
+    }
+
+    #[test]
+    fn the_first_failure_in_host_order_decides_the_exit_code() {
+        let results = [exited(0), exited(3), Err("no route".into()), exited(0)];
+        assert_eq!(overall_exit_code(&results), 3);
+        assert_eq!(overall_exit_code(&[exited(0), exited(0)]), 0);
+        let hosts = ["a", "b", "c", "d"];
+        assert_eq!(
+            summary(hosts.into_iter().zip(&results)),
+            "2/4 ok; b: exit 3; c: no route"
+        );
+    }
+}
