@@ -4,6 +4,7 @@ pub mod event;
 mod flow;
 pub mod health;
 pub mod keymap;
+mod keyspec;
 mod mouse;
 pub mod picker;
 pub mod reload;
