@@ -110,10 +110,9 @@ pub fn exec(path: &Path, playbook: &Playbook, command_id: &str, options: &ExecOp
             script: &resolved.script,
             timeout: command.timeout,
             hosts,
-            runners,
             redactor: &redactor,
         };
-        headless_run::run_streaming(run, &mut log).await
+        headless_run::run_streaming(run, runners, &mut log).await
     });
     let results = match results {
         Ok(results) => results,

@@ -6,7 +6,7 @@ use super::fanout::{HostEvent, fan_out};
 use super::outcome::{self, HostResult};
 use super::tail::Tail;
 use super::targets::AnyRunner;
-use super::{Chunk, Finished, Stream};
+use super::{Chunk, Stream};
 use crate::incident::store_output::OutputFile;
 use crate::incident::{Entry, IncidentLog, redact::Redactor};
 use std::io::Write;
@@ -26,13 +26,13 @@ pub struct Run<'a> {
     pub script: &'a str,
     pub timeout: Duration,
     pub hosts: Vec<String>,
-    pub runners: Vec<AnyRunner>,
     pub redactor: &'a Redactor,
 }
 
 /// Runs on every host; returns each host's result in host order. Ctrl-C cancels all.
 pub async fn run_streaming(
     run: Run<'_>,
+    runners: Vec<AnyRunner>,
     log: &mut Option<IncidentLog>,
 ) -> std::io::Result<Vec<(String, HostResult)>> {
     let labelled = run.hosts.len() > 1;
@@ -49,44 +49,18 @@ pub async fn run_streaming(
     let (tx, mut rx) = mpsc::channel(1024);
     let (cancel_tx, cancel_rx) = watch::channel(false);
     let mut interrupt = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?;
-    let fan = fan_out(run.runners, run.script, run.timeout, tx, cancel_rx);
+    let fan = fan_out(runners, run.script, run.timeout, tx, cancel_rx);
     tokio::pin!(fan);
     let mut fan_done = false;
     let mut stdout = std::io::stdout().lock();
     loop {
-        tokio::select! {
-            () = &mut fan, if !fan_done => fan_done = true,
-            event = rx.recv() => {
-                let Some(event) = event else { break };
-                match event {
-                    HostEvent::Started { host } => {
-                        let record = &mut hosts[host];
-                        record.output = log.as_ref().and_then(|l| l.output_file(run.command_id, &record.name).ok());
-                        super::headless::record(log, &Entry::CommandStarted {
-                            command: run.command_id.to_string(),
-                            host: record.name.clone(),
-                        });
-                    }
-                    HostEvent::Output { host, chunk } => {
-                        let record = &mut hosts[host];
-                        let _ = print(&chunk, labelled.then_some(record.name.as_str()), &mut stdout);
-                        keep(record, chunk.text);
-                    }
-                    HostEvent::Finished { host, result } => {
-                        let _ = stdout.flush();
-                        let record = &mut hosts[host];
-                        if let Err(error) = &result {
-                            eprintln!("{}opsdeck: {error}", if labelled { format!("{} | ", record.name) } else { String::new() });
-                            keep(record, format!("opsdeck: {error}"));
-                        }
-                        let entry = finished_entry(run.command_id, record, &result, run.redactor);
-                        super::headless::record(log, &entry);
-                        record.result = Some(result);
-                    }
-                }
-            }
-            _ = interrupt.recv() => { let _ = cancel_tx.send(true); }
-        }
+        let event = tokio::select! {
+            () = &mut fan, if !fan_done => { fan_done = true; continue; }
+            event = rx.recv() => event,
+            _ = interrupt.recv() => { let _ = cancel_tx.send(true); continue; }
+        };
+        let Some(event) = event else { break };
+        on_event(event, &mut hosts, &run, labelled, log, &mut stdout);
     }
     let _ = stdout.flush();
     Ok(hosts
@@ -96,6 +70,52 @@ pub async fn run_streaming(
             (h.name, result)
         })
         .collect())
+}
+
+fn on_event(
+    event: HostEvent,
+    hosts: &mut [HostRecord],
+    run: &Run<'_>,
+    labelled: bool,
+    log: &mut Option<IncidentLog>,
+    stdout: &mut impl Write,
+) {
+    match event {
+        HostEvent::Started { host } => {
+            let record = &mut hosts[host];
+            record.output = log
+                .as_ref()
+                .and_then(|l| l.output_file(run.command_id, &record.name).ok());
+            let started = Entry::CommandStarted {
+                command: run.command_id.to_string(),
+                host: record.name.clone(),
+            };
+            super::headless::record(log, &started);
+        }
+        HostEvent::Output { host, chunk } => {
+            let record = &mut hosts[host];
+            let _ = print(&chunk, labelled.then_some(record.name.as_str()), stdout);
+            keep(record, chunk.text);
+        }
+        HostEvent::Finished { host, result } => {
+            let _ = stdout.flush();
+            let record = &mut hosts[host];
+            if let Err(error) = &result {
+                let label = if labelled {
+                    format!("{} | ", record.name)
+                } else {
+                    String::new()
+                };
+                for line in error.lines() {
+                    eprintln!("{label}opsdeck: {line}");
+                }
+                keep(record, format!("opsdeck: {error}"));
+            }
+            let entry = finished_entry(run.command_id, record, &result, run.redactor);
+            super::headless::record(log, &entry);
+            record.result = Some(result);
+        }
+    }
 }
 
 /// Our stdout or stderr, `host | ` before each line when several hosts run.
@@ -139,24 +159,8 @@ fn finished_entry(
         .take()
         .and_then(|file| file.finish().ok())
         .unwrap_or_default();
-    let (exit_code, signal, duration) = match result {
-        Ok(Finished {
-            exit_code,
-            signal,
-            duration,
-            ..
-        }) => (*exit_code, *signal, *duration),
-        Err(_) => (None, None, Duration::ZERO),
-    };
-    Entry::CommandFinished {
-        command: command.to_string(),
-        host: record.name.clone(),
-        exit_code,
-        signal,
-        duration_ms: duration.as_millis() as u64,
-        output_file,
-        last_lines: record.tail.last_lines(redactor),
-    }
+    let last_lines = record.tail.last_lines(redactor);
+    outcome::finished_entry(command, &record.name, result, output_file, last_lines)
 }
 
 /// The exit code of `opsdeck exec`: the command's, or for several hosts 0

@@ -7,7 +7,7 @@ use crate::exec::ssh::SshPool;
 use crate::exec::targets;
 use crate::incident::redact::Redactor;
 use crate::incident::{self, Entry, IncidentLog};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -30,6 +30,8 @@ pub struct Effects {
     queued: Arc<Mutex<Vec<Entry>>>,
     /// The hosts of the last confirmation: a run goes exactly there.
     confirmed_hosts: Option<Vec<String>>,
+    /// Commands running remotely, whose per-host entries replace the core's one.
+    remote_runs: HashSet<String>,
 }
 
 impl Effects {
@@ -57,6 +59,7 @@ impl Effects {
             ssh: SshPool::from_env(),
             queued: Arc::default(),
             confirmed_hosts: None,
+            remote_runs: HashSet::new(),
         }
     }
 
@@ -69,6 +72,13 @@ impl Effects {
                 feedback.push(Event::LogFailed { error });
             }
         }
+        let runs_now: HashSet<String> = effects
+            .iter()
+            .filter_map(|effect| match effect {
+                Effect::Run { command_id, .. } => Some(command_id.clone()),
+                _ => None,
+            })
+            .collect();
         for effect in effects {
             match effect {
                 Effect::Quit => {}
@@ -84,10 +94,7 @@ impl Effects {
                     }
                 }
                 Effect::RecordIfOpen(_) => {}
-                // A remote run records a started/finished pair per host itself.
-                Effect::Record(
-                    Entry::CommandStarted { host, .. } | Entry::CommandFinished { host, .. },
-                ) if host != "local" => {}
+                Effect::Record(entry) if self.recorded_per_host(&entry, &runs_now) => {}
                 Effect::Record(entry) => {
                     if let Entry::CommandConfirmed { hosts, .. } = &entry {
                         self.confirmed_hosts = Some(hosts.clone());
@@ -111,6 +118,20 @@ impl Effects {
             }
         }
         feedback
+    }
+
+    /// A remote run records a started/finished pair per host itself, in
+    /// place of the core's one entry for the whole host group.
+    fn recorded_per_host(&mut self, entry: &Entry, runs_now: &HashSet<String>) -> bool {
+        match entry {
+            Entry::CommandStarted { command, host } => {
+                host != "local" && runs_now.contains(command)
+            }
+            Entry::CommandFinished { command, host, .. } => {
+                host != "local" && self.remote_runs.remove(command)
+            }
+            _ => false,
+        }
     }
 
     fn record(&mut self, entry: &Entry) -> Result<(), String> {
@@ -189,6 +210,9 @@ impl Effects {
                 log.output_file(command_id, host).ok()
             })
             .collect();
+        if remote {
+            self.remote_runs.insert(command_id.to_string());
+        }
         let mut all_secrets = self.secrets.clone();
         all_secrets.extend(secrets);
         let task = console_run::ConsoleRun {

@@ -107,11 +107,12 @@ pub async fn run(task: ConsoleRun, cancel: watch::Receiver<bool>, events: mpsc::
                     .take()
                     .and_then(|file| file.finish().ok())
                     .unwrap_or_default();
-                record(finished_entry(
+                record(outcome::finished_entry(
                     &task.command_id,
-                    host,
+                    &host.name,
                     &result,
-                    &task.redactor,
+                    host.output_name.clone(),
+                    host.tail.last_lines(&task.redactor),
                 ));
                 host.result = Some(result);
             }
@@ -164,22 +165,6 @@ fn label(several: bool, host: &str, line: &str) -> String {
         format!("{host} | {line}")
     } else {
         line.to_string()
-    }
-}
-
-fn finished_entry(command: &str, host: &Host, result: &HostResult, redactor: &Redactor) -> Entry {
-    let (exit_code, signal, duration) = match result {
-        Ok(f) => (f.exit_code, f.signal, f.duration),
-        Err(_) => (None, None, Duration::ZERO),
-    };
-    Entry::CommandFinished {
-        command: command.to_string(),
-        host: host.name.clone(),
-        exit_code,
-        signal,
-        duration_ms: duration.as_millis() as u64,
-        output_file: host.output_name.clone(),
-        last_lines: host.tail.last_lines(redactor),
     }
 }
 
