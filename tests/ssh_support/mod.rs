@@ -5,6 +5,8 @@
 //! `ssh_config` with host aliases that all point at this one server.
 #![allow(dead_code)]
 
+pub mod run;
+
 use std::io::Write;
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
