@@ -42,10 +42,28 @@ impl Redactor {
                 out = out.replace(secret.as_str(), REDACTED);
             }
         }
-        let out = redact_after(&out, "bearer ", 8);
-        let out = redact_after(&out, "basic ", 8);
-        let out = redact_key_values(&out);
-        redact_aws_keys(&out)
+        // Most output holds no credential shape at all: a few vectorised
+        // searches, without copying, decide that before any rewriting.
+        let maybe_auth = ["earer ", "EARER ", "asic ", "ASIC "]
+            .iter()
+            .any(|n| out.contains(n));
+        let maybe_pair = out.contains('=') || out.contains(':');
+        if maybe_auth || maybe_pair {
+            let lower = out.to_ascii_lowercase();
+            if lower.contains("bearer ") {
+                out = redact_after(&out, "bearer ", 8);
+            }
+            if lower.contains("basic ") {
+                out = redact_after(&out, "basic ", 8);
+            }
+            if SECRET_KEYS.iter().any(|key| lower.contains(key)) {
+                out = redact_key_values(&out);
+            }
+        }
+        if out.contains("AKIA") {
+            out = redact_aws_keys(&out);
+        }
+        out
     }
 }
 
