@@ -7,6 +7,7 @@ pub mod headless_run;
 pub mod lines;
 pub mod local;
 pub mod outcome;
+pub mod promql;
 pub mod resolve;
 pub mod ssh;
 pub mod tail;

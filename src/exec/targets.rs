@@ -2,6 +2,7 @@
 //! over SSH (all of them, or the one `--host` names).
 
 use super::local::LocalRunner;
+use super::promql::PromqlRunner;
 use super::ssh::{SshPool, SshRunner, SshTarget};
 use super::{Chunk, Finished, Runner};
 use crate::playbook::Playbook;
@@ -13,6 +14,8 @@ use tokio::sync::{mpsc, watch};
 pub enum AnyRunner {
     Local(LocalRunner),
     Ssh(SshRunner),
+    /// A `promql` block: a query against Prometheus, wherever `host` says.
+    Promql(PromqlRunner),
 }
 
 impl Runner for AnyRunner {
@@ -26,6 +29,7 @@ impl Runner for AnyRunner {
         match self {
             AnyRunner::Local(local) => local.run(script, timeout, output, cancel).await,
             AnyRunner::Ssh(ssh) => ssh.run(script, timeout, output, cancel).await,
+            AnyRunner::Promql(query) => query.run(script, timeout, output, cancel).await,
         }
     }
 }
@@ -59,6 +63,9 @@ pub fn runners(
     hosts: &[String],
     pool: &SshPool,
 ) -> Vec<AnyRunner> {
+    if command.lang == "promql" {
+        return vec![AnyRunner::Promql(PromqlRunner::for_playbook(playbook))];
+    }
     if command.host == "local" {
         return vec![AnyRunner::Local(LocalRunner)];
     }

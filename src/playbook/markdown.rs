@@ -10,6 +10,8 @@ use std::ops::Range;
 
 /// Fence languages whose blocks are runnable commands.
 pub const SHELL_LANGS: &[&str] = &["sh", "bash", "shell", "zsh", "console"];
+/// `promql` blocks are runnable too: queries against the configured Prometheus.
+pub const QUERY_LANGS: &[&str] = &["promql"];
 
 pub struct Body {
     /// Text of the first H1, if any.
@@ -118,7 +120,8 @@ pub fn parse_body(body: &str, offset: usize, index: &LineIndex, report: &mut Rep
 }
 
 fn is_shell(info: &str) -> bool {
-    SHELL_LANGS.contains(&fence_lang(info))
+    let lang = fence_lang(info);
+    SHELL_LANGS.contains(&lang) || QUERY_LANGS.contains(&lang)
 }
 
 fn fence_lang(info: &str) -> &str {
