@@ -31,6 +31,9 @@ pub enum Command {
         /// Disable remediations.
         #[arg(long, conflicts_with = "dry_run")]
         read_only: bool,
+        /// Learn a playbook safely: a dry run that explains each command and check.
+        #[arg(long, conflicts_with_all = ["dry_run", "read_only"])]
+        learn: bool,
         /// Fill a placeholder: `--var unit=shop-web` (repeatable).
         #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
         vars: Vec<(String, String)>,
@@ -184,11 +187,14 @@ pub fn main() -> ExitCode {
             playbook,
             dry_run,
             read_only,
+            learn,
             vars,
             new_incident,
             theme,
         }) => {
-            let mode = if dry_run {
+            let mode = if learn {
+                crate::app::Mode::Learn
+            } else if dry_run {
                 crate::app::Mode::DryRun
             } else if read_only {
                 crate::app::Mode::ReadOnly

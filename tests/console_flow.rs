@@ -653,3 +653,18 @@ fn keys_from_the_config_replace_the_defaults_of_their_actions() {
     press(&mut state, &[Key::plain(KeyCode::Esc), Key::char('h')]);
     assert!(state.show_help(), "h took the help from `back`");
 }
+
+#[test]
+fn learn_mode_runs_nothing_and_says_where_it_would_have_run() {
+    let mut state = local_playbook();
+    state.mode = Mode::Learn;
+    state.vars.insert("unit".into(), "x".into());
+    press(&mut state, &[Key::plain(KeyCode::Tab), enter()]);
+    assert!(
+        press(&mut state, &[Key::char('y')]).is_empty(),
+        "nothing runs, nothing is recorded"
+    );
+    let lines: Vec<&String> = state.output.current().unwrap().lines.iter().collect();
+    assert_eq!(lines[0], "DRY RUN: would run on local:");
+    assert_eq!(lines[1], "echo x");
+}

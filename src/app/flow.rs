@@ -96,16 +96,17 @@ pub fn on_confirm_key(state: &mut State, mut dialog: Confirm, key: Key) -> Vec<E
 
 fn launch(state: &mut State, dialog: Confirm) -> Vec<Effect> {
     state.focus = super::state::Focus::Output;
-    if state.mode == Mode::DryRun {
+    if state.mode.runs_nothing() {
         let run = state.output.start(
             dialog.command_id.clone(),
             dialog.hosts.clone(),
             RunStatus::DryRun,
         );
         if let Some(run) = state.output.get_mut(run) {
-            run.push_lines(std::iter::once(
-                "DRY RUN: would run on this machine:".to_string(),
-            ));
+            run.push_lines(std::iter::once(format!(
+                "DRY RUN: would run on {}:",
+                dialog.hosts.join(", ")
+            )));
             run.push_lines(dialog.script.lines().map(str::to_string));
         }
         return Vec::new();

@@ -29,14 +29,22 @@ pub enum Mode {
     Live,
     DryRun,
     ReadOnly,
+    /// `--learn`: a dry run that also explains each command and check.
+    Learn,
 }
 
 impl Mode {
+    /// Shows what would run, runs nothing.
+    pub fn runs_nothing(self) -> bool {
+        matches!(self, Mode::DryRun | Mode::Learn)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Mode::Live => "LIVE",
             Mode::DryRun => "DRY-RUN",
             Mode::ReadOnly => "READ-ONLY",
+            Mode::Learn => "LEARN (dry-run)",
         }
     }
 }

@@ -34,6 +34,9 @@ pub(super) fn body_lines(state: &State, theme: &Theme) -> BodyLines {
                 let selected = focused && body.commands.len() == state.selected_command;
                 let start = body.lines.len();
                 body.lines.extend(command_lines(command, selected, theme));
+                if state.mode == crate::app::Mode::Learn {
+                    body.lines.extend(learn_lines(state, command, theme));
+                }
                 body.commands.push(start..body.lines.len());
                 body.lines.push(Line::default());
             }
@@ -97,6 +100,26 @@ pub(super) fn scroll(state: &State, body: &BodyLines, area: Rect) -> u16 {
         scroll
     };
     scroll.min(u16::MAX as usize) as u16
+}
+
+/// Learn mode: what the command does and where it would run.
+fn learn_lines(state: &State, command: &Command, theme: &Theme) -> Vec<Line<'static>> {
+    let what = command
+        .explain
+        .clone()
+        .unwrap_or_else(|| "no `explain` given: the text around it says what it is for".into());
+    let hosts = crate::exec::headless::target_hosts(&state.playbook, command).join(", ");
+    let kind = match command.kind {
+        Kind::Diagnose => "reads only",
+        Kind::Remediate => "CHANGES things: in a real incident it asks for the target to be typed",
+    };
+    vec![
+        Line::from(vec![
+            Span::styled("  ℹ ", theme.accent),
+            Span::styled(what, theme.text),
+        ]),
+        Line::styled(format!("    would run on {hosts}; {kind}"), theme.muted),
+    ]
 }
 
 fn command_lines(command: &Command, selected: bool, theme: &Theme) -> Vec<Line<'static>> {

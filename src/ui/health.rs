@@ -23,6 +23,15 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let mut lines = Vec::new();
     for check in &state.health {
         lines.extend(check_lines(check, state.elapsed_secs, width, theme));
+        if state.mode == crate::app::Mode::Learn
+            && let Some(model) = state.playbook.check(&check.id)
+        {
+            let what: String = explain_check(model)
+                .chars()
+                .take(width.saturating_sub(4))
+                .collect();
+            lines.push(Line::styled(format!("  ℹ {what}"), theme.accent));
+        }
     }
     let block = Block::default()
         .borders(Borders::ALL)
@@ -38,6 +47,31 @@ pub fn status_style(status: Status, theme: &Theme) -> (&'static str, Style) {
         Status::Degraded => ("◐ degraded", theme.degraded),
         Status::Down => ("✖ DOWN", theme.down),
         Status::Unknown => ("○ …", theme.unknown),
+    }
+}
+
+/// Learn mode: what a check asks, in words.
+fn explain_check(check: &crate::playbook::model::Check) -> String {
+    use crate::playbook::model::Probe;
+    let expect = &check.expect;
+    let mut wants = Vec::new();
+    if let Some(status) = expect.status {
+        wants.push(format!("status {status}"));
+    }
+    if let Some(max) = expect.max_latency {
+        wants.push(format!("within {}", humantime::format_duration(max)));
+    }
+    let wants = if wants.is_empty() {
+        String::new()
+    } else {
+        format!(", expects {}", wants.join(" "))
+    };
+    match &check.probe {
+        Probe::Http(url) => format!("asks GET {url}{wants}"),
+        Probe::Tcp(address) => format!("opens a TCP connection to {address}"),
+        Probe::Command(cmd) => format!("runs `{cmd}`; healthy when it exits 0"),
+        Probe::Prometheus(query) => format!("queries Prometheus: {query}"),
+        Probe::Statuspage(url) => format!("reads the provider's status page {url}"),
     }
 }
 

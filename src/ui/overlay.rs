@@ -92,7 +92,7 @@ fn confirm(frame: &mut Frame, area: Rect, dialog: &Confirm, state: &State, theme
         Span::styled("hosts: ", theme.muted),
         Span::raw(dialog.hosts.join(", ")),
     ]));
-    if state.mode == crate::app::Mode::DryRun {
+    if state.mode.runs_nothing() {
         lines.push(Line::styled("DRY-RUN: nothing will run", theme.accent));
     }
     lines.push(Line::default());
