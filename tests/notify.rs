@@ -124,3 +124,56 @@ fn a_failing_webhook_is_retried_then_reported_and_never_blocks() {
         "1000 events overflow the queue: {reasons:?}"
     );
 }
+
+#[path = "common/mod.rs"]
+mod common;
+
+#[test]
+fn opsdeck_exec_posts_its_events_and_records_a_dead_webhook() {
+    let (url, bodies) = webhook(200, 20);
+    let dir = tempfile::tempdir().unwrap();
+    let playbook = |hook: &str| {
+        format!(
+            "---\ntitle: Hooked\nnotify: {{webhook: \"{hook}\"}}\n---\n# Hooked\n\n## Look\n```sh {{id=look}}\necho looked\n```\n"
+        )
+    };
+    std::fs::write(dir.path().join("pb.md"), playbook(&url)).unwrap();
+    let data = dir.path().join("data").display().to_string();
+    common::run_opsdeck_env(
+        dir.path(),
+        ["exec", "pb.md", "look"],
+        &[("OPSDECK_DATA_DIR", &data)],
+    )
+    .assert_exit(0);
+    let posted = bodies.lock().unwrap().join("\n");
+    for what in ["incident opened", "confirmed `look`", "finished `look`"] {
+        assert!(posted.contains(what), "{what} not posted: {posted}");
+    }
+
+    // A webhook nobody answers: the command still runs, the failure is an event.
+    let closed = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    std::fs::write(
+        dir.path().join("pb.md"),
+        playbook(&format!("http://{closed}/hook")),
+    )
+    .unwrap();
+    let data = dir.path().join("data2").display().to_string();
+    common::run_opsdeck_env(
+        dir.path(),
+        ["exec", "pb.md", "look"],
+        &[("OPSDECK_DATA_DIR", &data)],
+    )
+    .assert_exit(0);
+    let incident = std::fs::read_dir(dir.path().join("data2/incidents"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let events = std::fs::read_to_string(incident.join("events.jsonl")).unwrap();
+    assert!(events.contains("\"kind\":\"notify_failed\""), "{events}");
+    assert!(events.contains("\"kind\":\"command_finished\""), "{events}");
+}

@@ -77,13 +77,6 @@ pub fn exec(path: &Path, playbook: &Playbook, command_id: &str, options: &ExecOp
         );
         return EXIT_REFUSED;
     }
-    let mut log = open_incident(path, playbook, redactor.clone());
-    let confirmed = Entry::CommandConfirmed {
-        command: command.id.clone(),
-        resolved: resolved.script.clone(),
-        hosts: hosts.clone(),
-    };
-    record(&mut log, &confirmed);
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -94,6 +87,20 @@ pub fn exec(path: &Path, playbook: &Playbook, command_id: &str, options: &ExecOp
             return 1;
         }
     };
+    // Entered so the webhook sender can start; it runs while `block_on` does.
+    let _runtime_context = runtime.enter();
+    let mut log = open_incident(path, playbook, redactor.clone());
+    if let (Some(log), Some(url)) = (log.as_mut(), &playbook.notify)
+        && let Err(reason) = log.notify_to(url)
+    {
+        let _ = log.append(&Entry::NotifyFailed { reason });
+    }
+    let confirmed = Entry::CommandConfirmed {
+        command: command.id.clone(),
+        resolved: resolved.script.clone(),
+        hosts: hosts.clone(),
+    };
+    record(&mut log, &confirmed);
     let several = hosts.len() > 1;
     let results = runtime.block_on(async {
         // Dropped at the end of this block: the master connections close.
@@ -121,6 +128,13 @@ pub fn exec(path: &Path, playbook: &Playbook, command_id: &str, options: &ExecOp
             return 1;
         }
     };
+    // A short-lived process: give the webhook a moment to deliver what it holds.
+    if let Some(notifier) = log.as_ref().and_then(IncidentLog::notifier) {
+        runtime.block_on(notifier.settle(std::time::Duration::from_secs(5)));
+    }
+    if let Some(writer) = log.as_mut() {
+        let _ = writer.record_notify_failures();
+    }
     if several {
         eprintln!(
             "opsdeck: `{command_id}`: {}",

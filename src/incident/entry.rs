@@ -71,6 +71,10 @@ pub enum Entry {
     Closed {
         summary: String,
     },
+    /// The webhook could not be reached; the event itself is safe on disk.
+    NotifyFailed {
+        reason: String,
+    },
 }
 
 impl Entry {
@@ -90,6 +94,7 @@ impl Entry {
             Entry::Escalated { .. } => "escalated",
             Entry::VerifyResult { .. } => "verify_result",
             Entry::Closed { .. } => "closed",
+            Entry::NotifyFailed { .. } => "notify_failed",
         }
     }
 
@@ -157,6 +162,7 @@ impl Entry {
                 )
             }
             Entry::Closed { summary } => format!("incident closed: {summary}"),
+            Entry::NotifyFailed { reason } => format!("notification failed: {reason}"),
         }
     }
 }

@@ -3,7 +3,9 @@
 //! It never blocks the console; what cannot be delivered is reported back.
 
 use crate::health::http_client::{HttpClient, HttpOptions};
-use std::time::Duration;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 
 /// Events waiting to be posted; beyond this they are dropped (and reported).
@@ -16,28 +18,49 @@ const POST_TIMEOUT: Duration = Duration::from_secs(5);
 pub struct Notifier {
     queue: mpsc::Sender<String>,
     failures: mpsc::UnboundedSender<String>,
+    /// Queued or being delivered, for `settle`.
+    pending: Arc<AtomicUsize>,
 }
 
 impl Notifier {
     /// Starts the sender task on the current tokio runtime. Failures (after
     /// the retries, or a full queue) arrive on `failures` as one line each.
     pub fn start(url: String, failures: mpsc::UnboundedSender<String>) -> Result<Notifier, String> {
+        let handle = tokio::runtime::Handle::try_current()
+            .map_err(|_| "no runtime to post from".to_string())?;
         let client = HttpClient::new(&HttpOptions::default())?;
-        let (queue, mut pending) = mpsc::channel::<String>(QUEUE);
-        let report = failures.clone();
-        tokio::spawn(async move {
-            while let Some(text) = pending.recv().await {
+        let (queue, mut waiting) = mpsc::channel::<String>(QUEUE);
+        let pending = Arc::new(AtomicUsize::new(0));
+        let (report, done) = (failures.clone(), pending.clone());
+        handle.spawn(async move {
+            while let Some(text) = waiting.recv().await {
                 if let Err(why) = deliver(&client, &url, &text).await {
                     let _ = report.send(format!("webhook: {why}"));
                 }
+                done.fetch_sub(1, Ordering::SeqCst);
             }
         });
-        Ok(Notifier { queue, failures })
+        Ok(Notifier {
+            queue,
+            failures,
+            pending,
+        })
+    }
+
+    /// Waits (at most `within`) until everything queued was delivered or given
+    /// up on: a short-lived `opsdeck exec` calls it before it exits.
+    pub async fn settle(&self, within: Duration) {
+        let deadline = Instant::now() + within;
+        while self.pending.load(Ordering::SeqCst) > 0 && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
     }
 
     /// Queues one line; never waits.
     pub fn send(&self, text: String) {
+        self.pending.fetch_add(1, Ordering::SeqCst);
         if self.queue.try_send(text).is_err() {
+            self.pending.fetch_sub(1, Ordering::SeqCst);
             let _ = self
                 .failures
                 .send("webhook: queue full, an event was not posted".into());

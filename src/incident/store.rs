@@ -2,6 +2,7 @@
 
 use super::actor::{actor, compact_timestamp, timestamp};
 use super::entry::Entry;
+use super::notify::Notifier;
 use super::redact::Redactor;
 use super::replay::replay;
 use serde_json::{Map, Value};
@@ -10,6 +11,7 @@ use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
+use tokio::sync::mpsc;
 
 pub const EVENTS_FILE: &str = "events.jsonl";
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -59,6 +61,12 @@ pub struct IncidentLog {
     prev_hash: String,
     actor: String,
     redactor: Redactor,
+    /// `notify: {webhook}`: each durable event is also posted, with the
+    /// delivery failures coming back to be recorded.
+    notifier: Option<(Notifier, mpsc::UnboundedReceiver<String>)>,
+    /// The `opened` line of an incident this process started, posted once a
+    /// webhook is attached.
+    opened: Option<String>,
 }
 
 impl IncidentLog {
@@ -90,6 +98,7 @@ impl IncidentLog {
         }
         let mut log = IncidentLog::open_file(dir, 0, GENESIS.to_string(), redactor)?;
         log.append(&opened)?;
+        log.opened = Some(opened.summary());
         Ok(log)
     }
 
@@ -130,7 +139,24 @@ impl IncidentLog {
             prev_hash,
             actor: actor(),
             redactor,
+            notifier: None,
+            opened: None,
         })
+    }
+
+    /// Posts every later event to `url` (needs a tokio runtime).
+    pub fn notify_to(&mut self, url: &str) -> Result<(), String> {
+        let (failures, reports) = mpsc::unbounded_channel();
+        let notifier = Notifier::start(url.to_string(), failures)?;
+        if let Some(opened) = self.opened.take() {
+            notifier.send(self.redactor.redact(&format!("[{}] {opened}", self.id())));
+        }
+        self.notifier = Some((notifier, reports));
+        Ok(())
+    }
+
+    pub fn notifier(&self) -> Option<&Notifier> {
+        self.notifier.as_ref().map(|(notifier, _)| notifier)
     }
 
     pub fn dir(&self) -> &Path {
@@ -181,7 +207,38 @@ impl IncidentLog {
             .map_err(|e| LogError::io("sync the incident log", &path, e))?;
         self.seq = seq;
         self.prev_hash = hash;
+        self.notify(entry)?;
         Ok(seq)
+    }
+
+    /// After the event is on disk: post it, and record what could not be posted.
+    fn notify(&mut self, entry: &Entry) -> Result<(), LogError> {
+        let Some((notifier, _)) = self.notifier.as_ref() else {
+            return Ok(());
+        };
+        if !matches!(entry, Entry::NotifyFailed { .. }) {
+            notifier.send(
+                self.redactor
+                    .redact(&format!("[{}] {}", self.id(), entry.summary())),
+            );
+        }
+        self.record_notify_failures()
+    }
+
+    /// Records the webhook's delivery failures reported so far; called after
+    /// each append and by whoever waits for the webhook at the end.
+    pub fn record_notify_failures(&mut self) -> Result<(), LogError> {
+        let Some((_, reports)) = self.notifier.as_mut() else {
+            return Ok(());
+        };
+        let mut failed = Vec::new();
+        while let Ok(reason) = reports.try_recv() {
+            failed.push(reason);
+        }
+        for reason in failed {
+            self.append(&Entry::NotifyFailed { reason })?;
+        }
+        Ok(())
     }
 
     /// A file for one command's full output, redacted as it is written.

@@ -18,6 +18,8 @@ pub struct Effects {
     pub title: String,
     /// A rehearsal: the incident it opens is marked as a drill.
     pub drill: bool,
+    /// The playbook's `notify: {webhook}`, attached to the log when it opens.
+    pub notify: Option<String>,
     log: Option<IncidentLog>,
     /// Once the log failed, say so once and stop trying for this session.
     log_failed: bool,
@@ -37,8 +39,18 @@ pub struct Effects {
 impl Effects {
     /// Continues an incident that was resumed at start.
     pub fn with_log(mut self, log: IncidentLog) -> Effects {
-        self.log = Some(log);
+        self.log = Some(self.notifying(log));
         self
+    }
+
+    /// The log, posting to the playbook's webhook when it has one.
+    fn notifying(&self, mut log: IncidentLog) -> IncidentLog {
+        if let Some(url) = &self.notify
+            && let Err(reason) = log.notify_to(url)
+        {
+            let _ = log.append(&Entry::NotifyFailed { reason });
+        }
+        log
     }
 
     pub fn new(
@@ -49,6 +61,7 @@ impl Effects {
     ) -> Effects {
         Effects {
             drill: false,
+            notify: None,
             playbook_path,
             title,
             log: None,
@@ -65,6 +78,10 @@ impl Effects {
 
     /// Applies effects in order; returns events to feed back (a failed log write).
     pub fn apply(&mut self, effects: Vec<Effect>) -> Vec<Event> {
+        // Webhook failures reported since the last batch become events too.
+        if let Some(log) = self.log.as_mut() {
+            let _ = log.record_notify_failures();
+        }
         let mut feedback = Vec::new();
         let queued = std::mem::take(&mut *self.queued.lock().unwrap_or_else(|e| e.into_inner()));
         for entry in queued {
@@ -140,7 +157,8 @@ impl Effects {
         }
         let result = match self.log.as_mut() {
             Some(log) => log.append(entry).map(|_| ()),
-            None => self.open_log().and_then(|mut log| {
+            None => self.open_log().and_then(|log| {
+                let mut log = self.notifying(log);
                 let appended = log.append(entry).map(|_| ());
                 self.log = Some(log);
                 appended

@@ -76,6 +76,7 @@ pub fn run_console(
         }
         let mut effects = Effects::new(path, title, secrets, events_tx);
         effects.drill = options.drill;
+        effects.notify = checked.notify.clone();
         if let Some(log) = resumed {
             effects = effects.with_log(log);
         }
