@@ -159,9 +159,12 @@ async fn event_loop(
         }
         let mut quit = false;
         while let Some(event) = (!events.is_empty()).then(|| events.remove(0)) {
-            let checks_before =
-                matches!(event, Event::Reloaded(_)).then(|| state.playbook.checks.clone());
-            let produced = app::update(&mut state, event);
+            let reloaded = matches!(event, Event::Reloaded(_));
+            let checks_before = reloaded.then(|| state.playbook.checks.clone());
+            let mut produced = app::update(&mut state, event);
+            if reloaded {
+                produced.push(reload_entry(&state));
+            }
             if checks_before.is_some_and(|before| before != state.playbook.checks) {
                 let playbook = state.playbook.clone();
                 sources.start_health(&playbook, &mut state);
@@ -175,6 +178,16 @@ async fn event_loop(
             return Ok(());
         }
     }
+}
+
+/// The postmortem must know which version of the playbook was followed.
+fn reload_entry(state: &State) -> Effect {
+    let path = std::path::Path::new(&state.source_name);
+    let bytes = crate::playbook::read_limited(path).unwrap_or_default();
+    Effect::RecordIfOpen(crate::incident::Entry::PlaybookLoaded {
+        playbook: state.source_name.clone(),
+        playbook_sha256: crate::exec::headless::sha256_hex(&bytes),
+    })
 }
 
 /// Test hook, not a feature: `OPSDECK_PANIC_AFTER_DRAW=1` panics once the
