@@ -37,6 +37,9 @@ pub enum Command {
         /// Fill a placeholder: `--var unit=shop-web` (repeatable).
         #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
         vars: Vec<(String, String)>,
+        /// The alert being handled: its labels fill matching placeholders (`--alert namespace=prod`).
+        #[arg(long = "alert", value_name = "LABEL=VALUE", value_parser = parse_var)]
+        alert: Vec<(String, String)>,
         /// Start a new incident instead of resuming the open one of this playbook.
         #[arg(long)]
         new_incident: bool,
@@ -72,6 +75,9 @@ pub enum Command {
         /// Fill a placeholder: `--var unit=shop-web` (repeatable).
         #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
         vars: Vec<(String, String)>,
+        /// The alert being handled: its labels fill matching placeholders (`--alert namespace=prod`).
+        #[arg(long = "alert", value_name = "LABEL=VALUE", value_parser = parse_var)]
+        alert: Vec<(String, String)>,
         /// Confirm a remediation without the typed prompt.
         #[arg(long)]
         yes: bool,
@@ -144,6 +150,24 @@ pub enum ExportFormat {
     Json,
 }
 
+/// `--var`s, then the alert's labels under their own prefix.
+fn with_alert(
+    vars: Vec<(String, String)>,
+    alert: Vec<(String, String)>,
+) -> std::collections::BTreeMap<String, String> {
+    let labels = alert.into_iter().map(|(k, v)| {
+        (
+            format!(
+                "{}{}",
+                crate::exec::resolve::ALERT_PREFIX,
+                k.to_ascii_lowercase()
+            ),
+            v,
+        )
+    });
+    vars.into_iter().chain(labels).collect()
+}
+
 fn parse_var(text: &str) -> Result<(String, String), String> {
     match text.split_once('=') {
         Some((name, value)) if !name.is_empty() => Ok((name.to_string(), value.to_string())),
@@ -189,6 +213,7 @@ pub fn main() -> ExitCode {
             read_only,
             learn,
             vars,
+            alert,
             new_incident,
             theme,
         }) => {
@@ -203,7 +228,7 @@ pub fn main() -> ExitCode {
             };
             let options = crate::runtime::ConsoleOptions {
                 mode,
-                vars: vars.into_iter().collect(),
+                vars: with_alert(vars, alert),
                 new_incident,
                 drill: false,
             };
@@ -224,13 +249,14 @@ pub fn main() -> ExitCode {
             playbook,
             command_id,
             vars,
+            alert,
             yes,
             dry_run,
             read_only,
             host,
         }) => {
             let options = crate::exec::headless::ExecOptions {
-                vars: vars.into_iter().collect(),
+                vars: with_alert(vars, alert),
                 yes,
                 dry_run,
                 read_only,

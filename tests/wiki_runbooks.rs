@@ -243,3 +243,38 @@ fn wiki_placeholders_become_values_to_ask_for_and_are_passed_quoted() {
         "export NAMESPACE=batch\nexport POD=etl-x7\nkubectl logs -n $NAMESPACE \"$POD\" --tail=100"
     );
 }
+
+#[test]
+fn alert_labels_fill_matching_placeholders_through_opsdeck_exec() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("rb.md"),
+        "# R\n\n## Look\n```bash\necho ns=<namespace label from alert> pod=$POD\n```\n",
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_opsdeck"))
+        .args([
+            "exec",
+            "rb.md",
+            "look-1",
+            "--dry-run",
+            "--alert",
+            "namespace=prod",
+            "--alert",
+            "pod=web-7",
+        ])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("echo ns=prod pod=$POD") && stdout.contains("export POD=web-7"),
+        "{stdout}"
+    );
+}

@@ -44,7 +44,18 @@ fn lookup(name: &str, playbook: &Playbook, vars: &BTreeMap<String, String>) -> O
                 .get(&lower)
                 .and_then(|v| v.default.clone())
         })
+        .or_else(|| alert_label(&lower, vars))
 }
+
+/// `--alert namespace=prod`: the label fills `{{namespace}}`, `$NAMESPACE`,
+/// and `<namespace label from alert>` (a word of the placeholder's name).
+fn alert_label(lower: &str, vars: &BTreeMap<String, String>) -> Option<String> {
+    let label = |key: &str| vars.get(&format!("{ALERT_PREFIX}{key}")).cloned();
+    label(lower).or_else(|| lower.split('_').find_map(label))
+}
+
+/// Alert labels ride in the values map under this prefix, apart from `--var`s.
+pub const ALERT_PREFIX: &str = "alert.";
 
 /// What to show when asking for `name`: the `<…>` text it came from, if any.
 pub fn placeholder_hint(script: &str, name: &str) -> Option<String> {
@@ -88,7 +99,11 @@ pub fn resolve(
     let angles = angle_placeholders(&script);
     let mut angle_values = Vec::new();
     for angle in &angles {
-        match lookup(&angle.name, playbook, vars) {
+        let from_hint = || {
+            let words = angle.hint.to_ascii_lowercase().replace([' ', '-'], "_");
+            alert_label(&words, vars)
+        };
+        match lookup(&angle.name, playbook, vars).or_else(from_hint) {
             Some(value) => angle_values.push(value),
             None if !missing.contains(&angle.name) => missing.push(angle.name.clone()),
             None => {}
