@@ -53,6 +53,7 @@ fn main() {
         .max(1);
     let dir = tempfile::tempdir().unwrap();
     let seq = bench_seq(dir.path(), rounds);
+    peak_memory(dir.path());
     let Some(sshd) = ssh_support::start_or_skip("bench exec (SSH parts)") else {
         report(&[seq]);
         return;
@@ -159,6 +160,43 @@ fn opsdeck(dir: &Path, args: &[&str]) -> Command {
         .current_dir(dir)
         .env("OPSDECK_DATA_DIR", dir.join("data"));
     command
+}
+
+/// Peak memory of `opsdeck exec` while 5 million lines stream through it
+/// (VmHWM polled from /proc), against `seq` itself writing them.
+fn peak_memory(dir: &Path) {
+    let seq_dir = dir.join("seq");
+    let peak = |mut command: Command| -> u64 {
+        let mut child = command.stdout(std::process::Stdio::null()).spawn().unwrap();
+        let status = format!("/proc/{}/status", child.id());
+        let mut peak_kib = 0;
+        while child.try_wait().unwrap().is_none() {
+            if let Ok(text) = std::fs::read_to_string(&status)
+                && let Some(line) = text.lines().find(|l| l.starts_with("VmHWM:"))
+            {
+                peak_kib = peak_kib.max(
+                    line.split_whitespace()
+                        .nth(1)
+                        .and_then(|v| v.parse().ok())
+                        .unwrap_or(0),
+                );
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        peak_kib
+    };
+    let ours = peak(opsdeck(&seq_dir, &["seq"]));
+    let _ = std::fs::remove_dir_all(seq_dir.join("data"));
+    let mut seq = Command::new("seq");
+    seq.args(["1", "5000000"]);
+    let theirs = peak(seq).max(1);
+    let verdict = if ours < 64 * 1024 { "PASS" } else { "MISS" };
+    println!(
+        "BENCH\tpeak-memory-5M-lines\t{:.1} MiB (opsdeck exec)\t{:.1} MiB (seq)\t{:.1}\t< 64 MiB\t{verdict}",
+        ours as f64 / 1024.0,
+        theirs as f64 / 1024.0,
+        ours as f64 / theirs as f64
+    );
 }
 
 /// (a) Five million lines through `opsdeck exec` against the shell writing them to a file.
