@@ -1,5 +1,6 @@
 //! Whole screens drawn on ratatui's TestBackend, pinned by snapshots.
 
+mod screen_support;
 use opsdeck::app::{Event, Key, KeyCode, Mode, State, update};
 use opsdeck::ui::{Theme, draw};
 use ratatui::Terminal;
@@ -20,19 +21,7 @@ fn state(path: &str) -> State {
 }
 
 fn screen(state: &State, width: u16, height: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal
-        .draw(|frame| draw(frame, state, &Theme::dark()))
-        .unwrap();
-    let buffer = terminal.backend().buffer();
-    let mut out = String::new();
-    for y in 0..height {
-        for x in 0..width {
-            out.push_str(buffer[(x, y)].symbol());
-        }
-        out.push('\n');
-    }
-    out
+    screen_support::render(width, height, |frame| draw(frame, state, &Theme::dark()))
 }
 
 #[test]

@@ -3,76 +3,9 @@
 //! incident log. The real binary in tmux, against a real sshd.
 
 mod ssh_support;
+mod tmux_support;
 
-use std::process::Command;
-use std::time::{Duration, Instant};
-
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn start(name: &str, script: &str) -> Option<Tmux> {
-        if Command::new("tmux").arg("-V").output().is_err() {
-            assert!(
-                !ssh_support::required(),
-                "tmux is not installed but OPSDECK_REQUIRE_E2E=1"
-            );
-            eprintln!("\n*** SKIPPED {name}: tmux is not installed (apt-get install tmux) ***\n");
-            return None;
-        }
-        let tmux = Tmux {
-            socket: format!("opsdeck-{name}-{}", std::process::id()),
-        };
-        let args = ["new-session", "-d", "-s", "app", "-x", "120", "-y", "40"];
-        let status = tmux.cmd(&args).arg(script).status().expect("run tmux");
-        assert!(status.success(), "tmux new-session failed");
-        Some(tmux)
-    }
-
-    fn cmd(&self, args: &[&str]) -> Command {
-        let mut command = Command::new("tmux");
-        command
-            .args(["-L", &self.socket, "-f", "/dev/null"])
-            .args(args);
-        command
-    }
-
-    fn screen(&self) -> String {
-        let output = self
-            .cmd(&["capture-pane", "-p", "-t", "app"])
-            .output()
-            .expect("capture-pane");
-        String::from_utf8_lossy(&output.stdout).into_owned()
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", "app"];
-        args.extend_from_slice(keys);
-        assert!(self.cmd(&args).status().unwrap().success());
-    }
-
-    fn wait_for(&self, text: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(15);
-        loop {
-            let screen = self.screen();
-            if screen.contains(text) {
-                return screen;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "timed out waiting for {text:?}; screen:\n{screen}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.cmd(&["kill-server"]).status();
-    }
-}
+use tmux_support::Tmux;
 
 #[test]
 fn the_console_runs_a_diagnosis_on_every_host_of_a_group() {

@@ -3,87 +3,10 @@
 
 use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+use tmux_support::Tmux;
 
-/// A private tmux server running one command in a 120×40 pane.
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    /// Starts `script` in tmux, or returns None (loudly) when tmux is missing.
-    fn start(name: &str, script: &str) -> Option<Tmux> {
-        if Command::new("tmux").arg("-V").output().is_err() {
-            let required = std::env::var("OPSDECK_REQUIRE_E2E").is_ok_and(|v| v == "1");
-            assert!(!required, "tmux is not installed but OPSDECK_REQUIRE_E2E=1");
-            eprintln!("\n*** SKIPPED {name}: tmux is not installed (apt-get install tmux) ***\n");
-            return None;
-        }
-        let tmux = Tmux {
-            socket: format!("opsdeck-{name}-{}", std::process::id()),
-        };
-        let status = tmux
-            .cmd(&[
-                "new-session",
-                "-d",
-                "-s",
-                "app",
-                "-x",
-                "120",
-                "-y",
-                "40",
-                script,
-            ])
-            .status()
-            .expect("run tmux");
-        assert!(status.success(), "tmux new-session failed");
-        Some(tmux)
-    }
-
-    fn cmd(&self, args: &[&str]) -> Command {
-        let mut command = Command::new("tmux");
-        command
-            .args(["-L", &self.socket, "-f", "/dev/null"])
-            .args(args);
-        command
-    }
-
-    fn screen(&self) -> String {
-        let output = self
-            .cmd(&["capture-pane", "-p", "-t", "app"])
-            .output()
-            .expect("capture-pane");
-        String::from_utf8_lossy(&output.stdout).into_owned()
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", "app"];
-        args.extend_from_slice(keys);
-        assert!(self.cmd(&args).status().unwrap().success());
-    }
-
-    /// Polls the pane until `text` shows up (bounded), failing with the last screen.
-    fn wait_for(&self, text: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            let screen = self.screen();
-            if screen.contains(text) {
-                return screen;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "timed out waiting for {text:?}; screen:\n{screen}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.cmd(&["kill-server"]).status();
-    }
-}
+mod tmux_support;
 
 fn binary() -> &'static str {
     env!("CARGO_BIN_EXE_opsdeck")

@@ -1,10 +1,9 @@
 //! The picker of bare `opsdeck`: pure state and keys, and its screen.
 
+mod screen_support;
 use opsdeck::app::picker::{Picker, PickerEntry, PickerOutcome};
 use opsdeck::app::{Key, KeyCode};
 use opsdeck::ui::{Theme, draw_picker};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use std::path::Path;
 
 const LIBRARY: &str = "tests/fixtures/library";
@@ -126,19 +125,9 @@ fn q_quits_on_an_empty_filter_and_is_typed_otherwise_esc_clears_then_quits() {
 }
 
 fn screen(picker: &Picker, width: u16, height: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal
-        .draw(|frame| draw_picker(frame, picker, &Theme::dark()))
-        .unwrap();
-    let buffer = terminal.backend().buffer();
-    let mut out = String::new();
-    for y in 0..height {
-        for x in 0..width {
-            out.push_str(buffer[(x, y)].symbol());
-        }
-        out.push('\n');
-    }
-    out
+    screen_support::render(width, height, |frame| {
+        draw_picker(frame, picker, &Theme::dark())
+    })
 }
 
 #[test]
