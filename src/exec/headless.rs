@@ -59,13 +59,16 @@ pub fn exec(path: &Path, playbook: &Playbook, command_id: &str, options: &ExecOp
     };
     let redactor = Redactor::new(resolved.secrets.clone());
     if options.dry_run {
-        println!(
-            "dry run: would run `{}` ({:?}) on {}:",
+        // SIGPIPE stays ignored for `exec`: a closed reader must not panic it.
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(
+            out,
+            "dry run: would run `{}` ({:?}) on {}:\n{}",
             command.id,
             command.kind,
-            hosts.join(", ")
+            hosts.join(", "),
+            redactor.redact(&resolved.script)
         );
-        println!("{}", redactor.redact(&resolved.script));
         return 0;
     }
     if command.kind == Kind::Remediate
