@@ -668,3 +668,94 @@ fn learn_mode_runs_nothing_and_says_where_it_would_have_run() {
     assert_eq!(lines[0], "DRY RUN: would run on local:");
     assert_eq!(lines[1], "echo x");
 }
+
+#[test]
+fn a_verify_check_is_watched_after_its_command_and_the_outcome_recorded() {
+    use opsdeck::app::health::Probed;
+    use opsdeck::health::Status;
+    let text = "---\ntitle: V\nservice: shop\nchecks:\n  - {id: home, http: \"https://x.example/health\", timeout: 5s}\n---\n# V\n\n## Fix\n```sh {id=fix kind=remediate verify=home}\ntrue\n```\n";
+    let playbook =
+        opsdeck::playbook::parse(text.as_bytes(), opsdeck::playbook::Form::Markdown, "v")
+            .playbook
+            .unwrap();
+    let mut state = State::new(playbook, "v.md".into(), Mode::Live);
+    press(&mut state, &[Key::plain(KeyCode::Tab), enter()]);
+    type_text(&mut state, "shop");
+    press(&mut state, &[enter()]);
+    let run = state.output.running().unwrap().id;
+    let done = RunResult {
+        exit_code: Some(0),
+        signal: None,
+        duration_ms: 5,
+        timed_out: false,
+        cancelled: false,
+        output_file: String::new(),
+    };
+    update(
+        &mut state,
+        Event::Finished {
+            run,
+            result: done.clone(),
+        },
+    );
+    update(
+        &mut state,
+        Event::Tick {
+            utc: "00:00:05".into(),
+            elapsed_secs: 5,
+        },
+    );
+    let probed = Event::Probed(Probed {
+        check: "home".into(),
+        status: Status::Up,
+        latency_ms: 9,
+        summary: "HTTP 200".into(),
+        error: None,
+    });
+    let effects = update(&mut state, probed);
+    assert!(
+        matches!(
+            &effects[..],
+            [Effect::Record(Entry::VerifyResult {
+                recovered: true,
+                ..
+            })]
+        ),
+        "{effects:?}"
+    );
+    assert!(state.message.as_deref().unwrap().contains("healthy again"));
+
+    // Not recovered within the window: said and recorded too.
+    press(&mut state, &[Key::plain(KeyCode::BackTab), enter()]);
+    type_text(&mut state, "shop");
+    press(&mut state, &[enter()]);
+    let run = state.output.running().unwrap().id;
+    update(
+        &mut state,
+        Event::Probed(Probed {
+            check: "home".into(),
+            status: Status::Down,
+            latency_ms: 9,
+            summary: "HTTP 502".into(),
+            error: Some("HTTP 502".into()),
+        }),
+    );
+    update(&mut state, Event::Finished { run, result: done });
+    let late = update(
+        &mut state,
+        Event::Tick {
+            utc: "00:10:00".into(),
+            elapsed_secs: 600,
+        },
+    );
+    assert!(
+        matches!(
+            &late[..],
+            [Effect::Record(Entry::VerifyResult {
+                recovered: false,
+                ..
+            })]
+        ),
+        "{late:?}"
+    );
+}

@@ -153,7 +153,9 @@ pub fn on_finished(state: &mut State, run_id: u64, result: RunResult) -> Vec<Eff
         last_lines: run.last_lines(LAST_LINES),
     };
     state.message = Some(format!("`{}`: {}", run.command_id, result.describe()));
+    let command_id = run.command_id.clone();
     run.status = RunStatus::Finished(result);
+    super::verify::start(state, &command_id);
     vec![Effect::Record(entry)]
 }
 

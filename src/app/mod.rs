@@ -13,6 +13,7 @@ pub mod runs;
 pub mod search;
 pub mod state;
 pub mod update;
+pub mod verify;
 
 pub use event::{Effect, Event, Key, KeyCode};
 pub use state::{Focus, Mode, State, StepStatus};

@@ -101,6 +101,8 @@ pub struct State {
     pub overlay: Option<Overlay>,
     pub output: OutputPane,
     pub health: Vec<super::health::CheckView>,
+    /// Checks watched after a `verify=` command, until healthy or the window ends.
+    pub verifying: Vec<super::verify::Watch>,
     /// Placeholder values: `--var`, the environment, and answers to prompts.
     pub vars: BTreeMap<String, String>,
     /// A short message in the status bar (refusals, log trouble).
@@ -131,6 +133,7 @@ impl State {
             overlay: None,
             output: OutputPane::default(),
             health,
+            verifying: Vec::new(),
             vars: BTreeMap::new(),
             message: None,
             reload_error: None,

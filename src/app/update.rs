@@ -21,7 +21,7 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
         Event::Tick { utc, elapsed_secs } => {
             state.utc_clock = utc;
             state.elapsed_secs = elapsed_secs;
-            Vec::new()
+            super::verify::progress(state)
         }
         Event::Resize { width, height } => {
             state.size = (width, height);
@@ -45,7 +45,7 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
         }
         Event::Probed(probed) => {
             super::health::apply(&mut state.health, probed, state.elapsed_secs);
-            Vec::new()
+            super::verify::progress(state)
         }
         // The first result of a check is not news; later changes are the timeline.
         Event::HealthChanged { from, .. } if from == "unknown" => Vec::new(),
