@@ -24,7 +24,57 @@ const FRAMES: usize = 2_000;
 
 fn main() {
     frame_time();
+    first_frame();
     idle_cpu();
+}
+
+/// From starting the console in a terminal to its first frame on screen,
+/// against `cat` of the same playbook showing up in the same terminal.
+fn first_frame() {
+    let bin = env!("CARGO_BIN_EXE_opsdeck");
+    let root = env!("CARGO_MANIFEST_DIR");
+    let data = std::env::temp_dir().join(format!("opsdeck-bench-first-{}", std::process::id()));
+    let until_shown = |name: &str, command: &str, text: &str| -> Option<Duration> {
+        let start = Instant::now();
+        let tmux = Tmux::start(name, command)?;
+        while start.elapsed() < Duration::from_secs(10) {
+            let out = Command::new("tmux")
+                .args(["-L", &tmux.0, "capture-pane", "-p"])
+                .output()
+                .ok()?;
+            if String::from_utf8_lossy(&out.stdout).contains(text) {
+                return Some(start.elapsed());
+            }
+        }
+        None
+    };
+    let console = format!(
+        "OPSDECK_CONFIG=/dev/null OPSDECK_DATA_DIR={} exec {bin} open {root}/playbooks/site-down.md",
+        data.display()
+    );
+    let cat = format!("head -n 30 {root}/playbooks/site-down.md; sleep 10");
+    let best = |name: &str, command: &str, text: &str| {
+        (0..5)
+            .filter_map(|_| until_shown(name, command, text))
+            .min()
+    };
+    let (Some(ours), Some(base)) = (
+        best("first", &console, "Steps 0/"),
+        best("firstcat", &cat, "Site down"),
+    ) else {
+        println!("BENCH\ttime-to-first-frame\t-\t-\t-\t< 200 ms\tSKIPPED (no tmux)");
+        return;
+    };
+    let (ours, base) = (ours.as_secs_f64() * 1000.0, base.as_secs_f64() * 1000.0);
+    let verdict = if ours < 200.0 { "PASS" } else { "MISS" };
+    println!(
+        "first frame of the console: {ours:.0} ms (cat of the playbook: {base:.0} ms), in tmux"
+    );
+    println!(
+        "BENCH\ttime-to-first-frame\t{ours:.0} ms\t{base:.0} ms (cat)\t{:.1}\t< 200 ms\t{verdict}",
+        ours / base
+    );
+    let _ = std::fs::remove_dir_all(&data);
 }
 
 /// site-down at 200×60 with a finished run of 100,000 output lines and a search.
