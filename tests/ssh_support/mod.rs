@@ -138,6 +138,11 @@ impl Sshd {
     }
 
     /// Logins sshd has accepted so far: one per SSH connection (master).
+    /// The listening sshd; the per-connection sshd processes are its children.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     pub fn accepted_logins(&self) -> usize {
         std::fs::read_to_string(&self.log)
             .unwrap_or_default()
