@@ -355,3 +355,23 @@ fn a_panic_restores_the_terminal_and_mouse_reporting() {
         "alternate screen and mouse reporting off"
     );
 }
+
+#[test]
+fn an_unwritable_data_dir_is_said_at_start_and_the_console_works() {
+    let dir = tempfile::tempdir().unwrap();
+    let blocker = dir.path().join("file");
+    std::fs::write(&blocker, "").unwrap();
+    let script = format!(
+        "OPSDECK_CONFIG=/dev/null OPSDECK_DATA_DIR={}/data {} open playbooks/site-down.md; echo EXIT=$?; sleep 30",
+        blocker.display(),
+        binary()
+    );
+    let Some(tmux) = Tmux::start("unwritable", &script) else {
+        return;
+    };
+    tmux.wait_for("INCIDENT LOG NOT WRITABLE");
+    tmux.keys(&["j"]);
+    tmux.wait_for("┌ What kind of errors?");
+    tmux.keys(&["q"]);
+    tmux.wait_for("EXIT=0");
+}

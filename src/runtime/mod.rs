@@ -60,6 +60,11 @@ pub fn run_console(
     } else {
         resume_open_incident(&path, &secrets, &mut state)
     };
+    if let Some(problem) = data_dir_problem() {
+        state.message = Some(format!(
+            "INCIDENT LOG NOT WRITABLE: {problem}; set OPSDECK_DATA_DIR"
+        ));
+    }
     tui::set_mouse(settings.mouse);
     let mut terminal = tui::enter()?;
     let result = runtime.block_on(async {
@@ -177,6 +182,25 @@ async fn event_loop(
         if quit {
             return Ok(());
         }
+    }
+}
+
+/// Said at start, before anything needs recording: an incident log that
+/// cannot be written must not be discovered in the middle of an outage.
+fn data_dir_problem() -> Option<String> {
+    let Some(dir) = crate::incident::incidents_dir() else {
+        return Some("no data directory".into());
+    };
+    if let Err(err) = std::fs::create_dir_all(&dir) {
+        return Some(format!("{}: {err}", dir.display()));
+    }
+    let probe = dir.join(format!(".write-test-{}", std::process::id()));
+    match std::fs::write(&probe, b"") {
+        Ok(()) => {
+            let _ = std::fs::remove_file(&probe);
+            None
+        }
+        Err(err) => Some(format!("{}: {err}", dir.display())),
     }
 }
 
