@@ -24,7 +24,7 @@ fn playbook_like() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(512))]
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
 
     #[test]
     fn markdown_parser_never_panics(text in playbook_like()) {
@@ -58,7 +58,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(512))]
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
 
     #[test]
     fn command_attributes_never_panic(info in "[ -~]{0,60}") {
@@ -72,4 +72,12 @@ proptest! {
         // Random bytes never form a valid hash chain.
         prop_assert!(replayed.records.is_empty() || replayed.chain_break.is_some());
     }
+}
+
+/// 512 cases in every test run; `PROPTEST_CASES=200000` for a long run.
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(512)
 }
