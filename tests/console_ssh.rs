@@ -2,6 +2,7 @@
 //! labelled per host, a summary, and a started/finished pair per host in the
 //! incident log. The real binary in tmux, against a real sshd.
 
+mod common;
 mod ssh_support;
 mod tmux_support;
 
@@ -53,13 +54,7 @@ fn the_console_runs_a_diagnosis_on_every_host_of_a_group() {
     tmux.keys(&["q"]);
     tmux.wait_for("EXIT=0");
 
-    let incident = std::fs::read_dir(data.join("incidents"))
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
-    let events = std::fs::read_to_string(incident.join("events.jsonl")).unwrap();
+    let events = common::only_incident_events(&data);
     for kind in ["command_started", "command_finished"] {
         let mut hosts: Vec<String> = events
             .lines()

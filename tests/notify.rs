@@ -167,13 +167,7 @@ fn opsdeck_exec_posts_its_events_and_records_a_dead_webhook() {
         &[("OPSDECK_DATA_DIR", &data)],
     )
     .assert_exit(0);
-    let incident = std::fs::read_dir(dir.path().join("data2/incidents"))
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
-    let events = std::fs::read_to_string(incident.join("events.jsonl")).unwrap();
+    let events = common::only_incident_events(&dir.path().join("data2"));
     assert!(events.contains("\"kind\":\"notify_failed\""), "{events}");
     assert!(events.contains("\"kind\":\"command_finished\""), "{events}");
 }

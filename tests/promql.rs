@@ -114,14 +114,7 @@ fn opsdeck_exec_runs_a_promql_block_and_records_it() {
     );
     out.assert_exit(0);
     assert!(out.stdout.contains("{job=\"api\"}"), "{}", out.stdout);
-    let incidents = dir.path().join("data/incidents");
-    let incident = std::fs::read_dir(incidents)
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
-    let events = std::fs::read_to_string(incident.join("events.jsonl")).unwrap();
+    let events = common::only_incident_events(&dir.path().join("data"));
     assert!(events.contains("\"kind\":\"command_finished\""), "{events}");
     assert!(
         events.contains("count by (job)"),

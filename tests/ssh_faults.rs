@@ -1,6 +1,7 @@
 //! An SSH host that drops while a command runs: the run ends with the host
 //! named and exit 255, it is recorded, and nothing hangs.
 
+mod common;
 mod ssh_support;
 
 use std::io::{BufRead, BufReader};
@@ -69,13 +70,7 @@ fn a_host_that_drops_mid_command_is_reported_and_recorded() {
         stderr.contains("connection closed"),
         "the reason is said: {stderr}"
     );
-    let incident = std::fs::read_dir(dir.path().join("data/incidents"))
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
-    let events = std::fs::read_to_string(incident.join("events.jsonl")).unwrap();
+    let events = common::only_incident_events(&dir.path().join("data"));
     assert!(
         events.contains("\"kind\":\"command_finished\""),
         "the run is recorded: {events}"

@@ -140,3 +140,14 @@ pub fn describe_status(status: &ExitStatus) -> String {
     }
     format!("{status}")
 }
+
+/// The `events.jsonl` of the one incident under `data` (`OPSDECK_DATA_DIR`).
+pub fn only_incident_events(data: &Path) -> String {
+    let incident = std::fs::read_dir(data.join("incidents"))
+        .expect("an incidents directory")
+        .next()
+        .expect("one incident")
+        .expect("a readable entry")
+        .path();
+    std::fs::read_to_string(incident.join("events.jsonl")).expect("events.jsonl")
+}
