@@ -133,6 +133,11 @@ pub enum Effect {
         script: String,
         timeout: Duration,
         secrets: Vec<String>,
+        /// Exactly the hosts shown in the confirmation.
+        hosts: Vec<String>,
+        /// The playbook as it was confirmed: host settings come from it, never
+        /// from a newer file on disk.
+        playbook: Box<crate::playbook::Playbook>,
     },
     Cancel {
         run: u64,

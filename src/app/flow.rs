@@ -111,8 +111,10 @@ fn launch(state: &mut State, dialog: Confirm) -> Vec<Effect> {
         }
         return Vec::new();
     }
-    let command = state.playbook.command(&dialog.command_id).cloned();
-    let timeout = command.map_or(crate::playbook::model::DEFAULT_TIMEOUT, |c| c.timeout);
+    let timeout = state
+        .playbook
+        .command(&dialog.command_id)
+        .map_or(crate::playbook::model::DEFAULT_TIMEOUT, |c| c.timeout);
     let run = state.output.start(
         dialog.command_id.clone(),
         dialog.hosts.clone(),
@@ -135,6 +137,8 @@ fn launch(state: &mut State, dialog: Confirm) -> Vec<Effect> {
             script: dialog.script,
             timeout,
             secrets: dialog.secrets,
+            hosts: dialog.hosts,
+            playbook: Box::new(state.playbook.clone()),
         },
     ]
 }

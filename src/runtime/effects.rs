@@ -13,6 +13,17 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{mpsc, watch};
 
+/// What `Effect::Run` carries, gathered for `spawn_run`.
+struct RunRequest {
+    run: u64,
+    command_id: String,
+    script: String,
+    timeout: Duration,
+    secrets: Vec<String>,
+    hosts: Vec<String>,
+    playbook: Box<crate::playbook::Playbook>,
+}
+
 pub struct Effects {
     pub playbook_path: PathBuf,
     pub title: String,
@@ -30,8 +41,6 @@ pub struct Effects {
     ssh: SshPool,
     /// Per-host entries of remote runs, appended at the next `apply`.
     queued: Arc<Mutex<Vec<Entry>>>,
-    /// The hosts of the last confirmation: a run goes exactly there.
-    confirmed_hosts: Option<Vec<String>>,
     /// Commands running remotely, whose per-host entries replace the core's one.
     remote_runs: HashSet<String>,
 }
@@ -71,7 +80,6 @@ impl Effects {
             events,
             ssh: SshPool::from_env(),
             queued: Arc::default(),
-            confirmed_hosts: None,
             remote_runs: HashSet::new(),
         }
     }
@@ -113,9 +121,6 @@ impl Effects {
                 Effect::RecordIfOpen(_) => {}
                 Effect::Record(entry) if self.recorded_per_host(&entry, &runs_now) => {}
                 Effect::Record(entry) => {
-                    if let Entry::CommandConfirmed { hosts, .. } = &entry {
-                        self.confirmed_hosts = Some(hosts.clone());
-                    }
                     if let Err(error) = self.record(&entry) {
                         feedback.push(Event::LogFailed { error });
                     }
@@ -126,7 +131,20 @@ impl Effects {
                     script,
                     timeout,
                     secrets,
-                } => self.spawn_run(run, &command_id, script, timeout, secrets),
+                    hosts,
+                    playbook,
+                } => {
+                    let request = RunRequest {
+                        run,
+                        command_id,
+                        script,
+                        timeout,
+                        secrets,
+                        hosts,
+                        playbook,
+                    };
+                    self.spawn_run(request)
+                }
                 Effect::Cancel { run } => {
                     if let Some(cancel) = self.cancels.get(&run) {
                         let _ = cancel.send(true);
@@ -196,17 +214,20 @@ impl Effects {
         )
     }
 
-    fn spawn_run(
-        &mut self,
-        run: u64,
-        command_id: &str,
-        script: String,
-        timeout: Duration,
-        secrets: Vec<String>,
-    ) {
+    fn spawn_run(&mut self, request: RunRequest) {
+        let RunRequest {
+            run,
+            command_id,
+            script,
+            timeout,
+            secrets,
+            hosts,
+            playbook,
+        } = request;
+        let command_id = command_id.as_str();
         let (cancel_tx, cancel_rx) = watch::channel(false);
         self.cancels.insert(run, cancel_tx);
-        let (hosts, runners, remote) = match self.targets(command_id) {
+        let (hosts, runners, remote) = match self.targets(&playbook, command_id, hosts) {
             Ok(found) => found,
             Err(error) => {
                 self.queued
@@ -247,29 +268,19 @@ impl Effects {
         tokio::spawn(console_run::run(task, cancel_rx, self.events.clone()));
     }
 
-    /// Where the command runs, read from the playbook as it is on disk now;
-    /// refused if its hosts are no longer the ones just confirmed.
+    /// A runner for each confirmed host, with the confirmed playbook's settings.
     #[allow(clippy::type_complexity)]
     fn targets(
         &mut self,
+        playbook: &crate::playbook::Playbook,
         command_id: &str,
+        hosts: Vec<String>,
     ) -> Result<(Vec<String>, Vec<targets::AnyRunner>, bool), String> {
-        let confirmed = self.confirmed_hosts.take();
-        let playbook = crate::playbook::load(&self.playbook_path)
-            .playbook
-            .ok_or_else(|| format!("{} no longer parses", self.playbook_path.display()))?;
         let command = playbook
             .command(command_id)
-            .ok_or_else(|| format!("`{command_id}` is no longer in the playbook"))?;
-        let hosts = targets::select_hosts(&playbook, command, None)?;
-        if confirmed.as_ref().is_some_and(|c| *c != hosts) {
-            return Err(format!(
-                "the playbook changed since the confirmation: `{command_id}` now runs on {}; confirm it again",
-                hosts.join(", ")
-            ));
-        }
+            .ok_or_else(|| format!("`{command_id}` is not in the playbook"))?;
         let dir = targets::playbook_dir(&self.playbook_path);
-        let runners = targets::runners(&playbook, &dir, command, &hosts, &self.ssh);
+        let runners = targets::runners(playbook, &dir, command, &hosts, &self.ssh);
         Ok((hosts, runners, command.host != "local"))
     }
 }
