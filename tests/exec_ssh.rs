@@ -148,16 +148,7 @@ fn an_unknown_or_changed_host_key_is_refused_with_its_fingerprint() {
         let pool = SshPool::new(Duration::from_secs(5));
         let mut changed = target(&sshd);
         changed.known_hosts = Some(sshd.wrong_known_hosts());
-        let (_, done) = collect(
-            &SshRunner::new(&pool, &changed),
-            "true",
-            Duration::from_secs(10),
-            None,
-        )
-        .await;
-        let err = done
-            .expect_err("a changed host key must be refused")
-            .to_string();
+        let err = refusal(&pool, &changed, "a changed host key must be refused").await;
         assert!(err.contains("CHANGED"), "{err}");
         assert!(
             err.contains(&fingerprint),
@@ -172,16 +163,7 @@ fn an_unknown_or_changed_host_key_is_refused_with_its_fingerprint() {
         let empty = sshd.dir.path().join("empty_known_hosts");
         std::fs::write(&empty, "").unwrap();
         unknown.known_hosts = Some(empty.clone());
-        let (_, done) = collect(
-            &SshRunner::new(&pool, &unknown),
-            "true",
-            Duration::from_secs(10),
-            None,
-        )
-        .await;
-        let err = done
-            .expect_err("an unknown host key must be refused")
-            .to_string();
+        let err = refusal(&pool, &unknown, "an unknown host key must be refused").await;
         assert!(err.contains("not in"), "{err}");
         assert!(
             err.contains(&fingerprint),
@@ -264,6 +246,18 @@ fn a_closed_port_or_a_silent_server_fails_within_the_connect_timeout() {
             "{err}"
         );
     });
+}
+
+/// Runs `true` on `target`, which must be refused; returns the refusal.
+async fn refusal(pool: &SshPool, target: &SshTarget, why: &str) -> String {
+    let (_, done) = collect(
+        &SshRunner::new(pool, target),
+        "true",
+        Duration::from_secs(10),
+        None,
+    )
+    .await;
+    done.expect_err(why).to_string()
 }
 
 fn fingerprint_of(public_key: &std::path::Path) -> String {
