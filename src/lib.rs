@@ -12,6 +12,7 @@ pub mod incident;
 pub mod library;
 pub mod playbook;
 pub mod runtime;
+pub mod shell;
 pub mod tui;
 pub mod ui;
 pub mod yaml_file;

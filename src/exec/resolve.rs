@@ -148,14 +148,7 @@ fn substitute(script: &str, values: &BTreeMap<String, String>) -> String {
 
 /// POSIX single-quoting: `it's` → `'it'\''s'`. Plain words stay readable.
 pub fn shell_quote(value: &str) -> String {
-    let plain = !value.is_empty()
-        && value
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_./:@%+=,".contains(c));
-    if plain {
-        return value.to_string();
-    }
-    format!("'{}'", value.replace('\'', r"'\''"))
+    crate::shell::quote::shell_quote(value)
 }
 
 #[cfg(test)]
