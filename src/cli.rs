@@ -159,7 +159,7 @@ fn with_alert(
         (
             format!(
                 "{}{}",
-                crate::exec::resolve::ALERT_PREFIX,
+                crate::plan::values::ALERT_PREFIX,
                 k.to_ascii_lowercase()
             ),
             v,

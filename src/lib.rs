@@ -10,6 +10,7 @@ pub mod exec;
 pub mod health;
 pub mod incident;
 pub mod library;
+pub mod plan;
 pub mod playbook;
 pub mod runtime;
 pub mod shell;

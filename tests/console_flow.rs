@@ -119,21 +119,25 @@ fn a_diagnosis_asks_for_its_placeholder_then_runs_on_y_and_is_recorded() {
     let Some(Overlay::Confirm(dialog)) = &state.overlay else {
         panic!("no confirmation: {:?}", state.overlay)
     };
-    assert_eq!(dialog.script, "echo shop-web");
-    assert_eq!(dialog.hosts, vec!["local".to_string()]);
+    assert_eq!(dialog.plan.script, "echo shop-web");
+    assert_eq!(dialog.plan.hosts, vec!["local".to_string()]);
     let effects = press(&mut state, &[Key::char('y')]);
     assert!(
         matches!(&effects[1], Effect::Record(Entry::CommandConfirmed { resolved, .. }) if resolved == "echo shop-web")
     );
-    assert!(matches!(
-        &effects[2],
-        Effect::Record(Entry::CommandStarted { .. })
-    ));
-    let Some(Effect::Run { run, script, .. }) = effects.last() else {
+    let Some(Effect::Run { run, plan, .. }) = effects.last() else {
         panic!("{effects:?}")
     };
-    assert_eq!(script, "echo shop-web");
+    assert_eq!(
+        plan.script, "echo shop-web",
+        "what runs is what was confirmed"
+    );
     let run = *run;
+    let effects = update(&mut state, Event::HostStarted { run, host: 0 });
+    assert!(
+        matches!(&effects[..], [Effect::Record(Entry::CommandStarted { host, .. })] if host == "local"),
+        "{effects:?}"
+    );
     update(
         &mut state,
         Event::Output {
@@ -141,6 +145,36 @@ fn a_diagnosis_asks_for_its_placeholder_then_runs_on_y_and_is_recorded() {
             lines: vec!["shop-web".into()],
         },
     );
+    let ended = Ok(opsdeck::exec::Finished {
+        exit_code: Some(0),
+        signal: None,
+        duration: std::time::Duration::from_millis(12),
+        timed_out: false,
+        cancelled: false,
+    });
+    let effects = update(
+        &mut state,
+        Event::HostFinished {
+            run,
+            host: 0,
+            result: ended,
+            output_file: "output/x.log".into(),
+            last_lines: vec!["shop-web".into()],
+        },
+    );
+    let [
+        Effect::Record(Entry::CommandFinished {
+            exit_code,
+            last_lines,
+            host,
+            ..
+        }),
+    ] = effects.as_slice()
+    else {
+        panic!("{effects:?}")
+    };
+    assert_eq!((*exit_code, host.as_str()), (Some(0), "local"));
+    assert_eq!(last_lines, &vec!["shop-web".to_string()]);
     let result = RunResult {
         exit_code: Some(0),
         signal: None,
@@ -149,19 +183,8 @@ fn a_diagnosis_asks_for_its_placeholder_then_runs_on_y_and_is_recorded() {
         cancelled: false,
         output_file: "output/x.log".into(),
     };
-    let effects = update(&mut state, Event::Finished { run, result });
-    let [
-        Effect::Record(Entry::CommandFinished {
-            exit_code,
-            last_lines,
-            ..
-        }),
-    ] = effects.as_slice()
-    else {
-        panic!("{effects:?}")
-    };
-    assert_eq!(*exit_code, Some(0));
-    assert_eq!(last_lines, &vec!["shop-web".to_string()]);
+    update(&mut state, Event::Finished { run, result });
+    assert_eq!(state.message.as_deref(), Some("`look`: exit 0 in 0.0s"));
 }
 
 #[test]
@@ -442,7 +465,7 @@ fn a_confirmation_whose_command_changed_on_disk_is_cancelled_and_nothing_runs() 
     let Some(Overlay::Confirm(dialog)) = &state.overlay else {
         panic!("{:?}", state.overlay)
     };
-    assert_eq!(dialog.script, "systemctl stop shop");
+    assert_eq!(dialog.plan.script, "systemctl stop shop");
 }
 
 #[test]

@@ -163,6 +163,7 @@ fn secrets_never_reach_events_or_output_files() {
         command: "login".into(),
         resolved: "psql 'password=hunter2-very-secret' -c 'select 1'".into(),
         hosts: vec!["db1".into()],
+        changes: None,
     })
     .unwrap();
     let mut output = log.output_file("login", "db1").unwrap();

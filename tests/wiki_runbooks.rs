@@ -203,43 +203,43 @@ fn console_transcripts_split_commands_from_their_sample_output() {
 
 #[test]
 fn wiki_placeholders_become_values_to_ask_for_and_are_passed_quoted() {
-    use opsdeck::exec::resolve::resolve;
+    use opsdeck::plan::fill::{FillError, fill};
     use std::collections::BTreeMap;
     let playbook = opsdeck::playbook::load(std::path::Path::new(
         "tests/fixtures/runbooks/kube-job-failed.md",
     ))
     .playbook
     .unwrap();
+    let asked = |run: &str| match fill(run, &playbook, &BTreeMap::new()) {
+        Err(FillError::Missing(missing)) => missing.into_iter().map(|m| m.name).collect::<Vec<_>>(),
+        other => panic!("expected values to ask for, got {other:?}"),
+    };
+    let script =
+        |run: &str, vars: &BTreeMap<String, String>| fill(run, &playbook, vars).unwrap().script;
     let describe = playbook.commands().nth(2).unwrap();
-    assert_eq!(
-        resolve(&describe.run, &playbook, &BTreeMap::new()).unwrap_err(),
-        vec!["namespace", "job"]
-    );
+    assert_eq!(asked(&describe.run), vec!["namespace", "job"]);
     let vars: BTreeMap<String, String> = [("namespace", "batch"), ("job", "nightly etl")]
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .into();
     assert_eq!(
-        resolve(&describe.run, &playbook, &vars).unwrap().script,
+        script(&describe.run, &vars),
         "kubectl describe job -n batch 'nightly etl'"
     );
     let assign = playbook.commands().nth(3).unwrap();
     assert_eq!(
-        resolve(&assign.run, &playbook, &BTreeMap::new()).unwrap_err(),
+        asked(&assign.run),
         vec!["POD"],
         "named after the assignment"
     );
     let vars: BTreeMap<String, String> =
         [("POD".to_string(), "etl-x7'; rm -rf /".to_string())].into();
-    assert_eq!(
-        resolve(&assign.run, &playbook, &vars).unwrap().script,
-        r"POD='etl-x7'\''; rm -rf /'"
-    );
+    assert_eq!(script(&assign.run, &vars), r"POD='etl-x7'\''; rm -rf /'");
     let logs = playbook.commands().nth(4).unwrap();
     let vars: BTreeMap<String, String> = [("NAMESPACE", "batch"), ("POD", "etl-x7")]
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .into();
     assert_eq!(
-        resolve(&logs.run, &playbook, &vars).unwrap().script,
+        script(&logs.run, &vars),
         "export NAMESPACE=batch\nexport POD=etl-x7\nkubectl logs -n $NAMESPACE \"$POD\" --tail=100"
     );
 }

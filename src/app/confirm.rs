@@ -2,7 +2,7 @@
 //! restart from running by accident.
 
 use super::event::{Key, KeyCode};
-use crate::playbook::model::Kind;
+use crate::plan::Plan;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Button {
@@ -12,19 +12,11 @@ pub enum Button {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Confirm {
-    pub command_id: String,
-    pub kind: Kind,
-    /// The exact text that will run, placeholders filled and quoted.
-    pub script: String,
-    /// Every target host, resolved from the host group.
-    pub hosts: Vec<String>,
-    pub host_group: String,
-    /// What a remediation needs typed: the host group, else the service.
-    pub target: String,
+    /// Exactly what will run where; shown as it is (secrets as dots).
+    pub plan: Plan,
     pub typed: String,
     /// Focus starts on Cancel, so a stray Enter cancels.
     pub focus: Button,
-    pub secrets: Vec<String>,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -35,8 +27,21 @@ pub enum Outcome {
 }
 
 impl Confirm {
+    pub fn new(plan: Plan) -> Confirm {
+        Confirm {
+            plan,
+            typed: String::new(),
+            focus: Button::Cancel,
+        }
+    }
+
+    /// The plan changes things: its target must be typed.
+    pub fn needs_typing(&self) -> bool {
+        self.plan.type_to_confirm.is_some()
+    }
+
     pub fn typed_matches(&self) -> bool {
-        self.typed == self.target
+        self.plan.type_to_confirm.as_deref() == Some(self.typed.as_str())
     }
 
     /// Applies one key. Held (auto-repeated) keys are ignored entirely.
@@ -56,20 +61,16 @@ impl Confirm {
             // Half-typed target: Enter neither runs nor drops the dialog, so the
             // next letters cannot fall through to the console's shortcuts.
             KeyCode::Enter
-                if self.kind == Kind::Remediate
-                    && !self.typed.is_empty()
-                    && !self.typed_matches() =>
+                if self.needs_typing() && !self.typed.is_empty() && !self.typed_matches() =>
             {
                 Outcome::Pending
             }
             KeyCode::Enter => match self.focus {
                 Button::Cancel => Outcome::Cancelled,
-                Button::Run if self.kind == Kind::Diagnose || self.typed_matches() => {
-                    Outcome::Confirmed
-                }
+                Button::Run if !self.needs_typing() || self.typed_matches() => Outcome::Confirmed,
                 Button::Run => Outcome::Pending,
             },
-            _ if self.kind == Kind::Remediate => {
+            _ if self.needs_typing() => {
                 self.edit(key);
                 Outcome::Pending
             }
@@ -100,19 +101,30 @@ impl Confirm {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::plan::Danger;
+    use crate::playbook::model::Kind;
 
     fn dialog(kind: Kind) -> Confirm {
-        Confirm {
+        let changes = kind == Kind::Remediate;
+        Confirm::new(Plan {
             command_id: "restart".into(),
-            kind,
             script: "systemctl restart shop".into(),
-            hosts: vec!["web1".into(), "web2".into()],
+            shown: "systemctl restart shop".into(),
             host_group: "web".into(),
-            target: "web".into(),
-            typed: String::new(),
-            focus: Button::Cancel,
+            hosts: vec!["web1".into(), "web2".into()],
+            targets: Vec::new(),
+            danger: if changes {
+                Danger::Changes {
+                    rule: "service-control".into(),
+                    why: "restarts a service".into(),
+                }
+            } else {
+                Danger::Reads
+            },
+            type_to_confirm: changes.then(|| "web".into()),
             secrets: Vec::new(),
-        }
+            timeout: std::time::Duration::from_secs(5),
+        })
     }
 
     #[test]

@@ -2,7 +2,6 @@
 
 use super::runs::RunResult;
 use crate::incident::Entry;
-use std::time::Duration;
 
 /// A key press, independent of the terminal library.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -86,6 +85,20 @@ pub enum Event {
         run: u64,
         lines: Vec<String>,
     },
+    /// One host of a run began.
+    HostStarted {
+        run: u64,
+        host: usize,
+    },
+    /// One host of a run ended: recorded in the incident log.
+    HostFinished {
+        run: u64,
+        host: usize,
+        result: crate::exec::outcome::HostResult,
+        output_file: String,
+        last_lines: Vec<String>,
+    },
+    /// Every host of a run ended.
     Finished {
         run: u64,
         result: RunResult,
@@ -129,14 +142,10 @@ pub enum Effect {
     RecordIfOpen(Entry),
     Run {
         run: u64,
-        command_id: String,
-        script: String,
-        timeout: Duration,
-        secrets: Vec<String>,
-        /// Exactly the hosts shown in the confirmation.
-        hosts: Vec<String>,
-        /// The playbook as it was confirmed: host settings come from it, never
-        /// from a newer file on disk.
+        /// Exactly what the confirmation showed: script, hosts and their settings.
+        plan: Box<crate::plan::Plan>,
+        /// The playbook as it was confirmed (a `promql` block's Prometheus
+        /// comes from it), never a newer file on disk.
         playbook: Box<crate::playbook::Playbook>,
     },
     Cancel {

@@ -1,83 +1,56 @@
 //! From Enter on a command to its log entries: placeholders, confirmation,
 //! the run, and what is recorded.
 
-use super::confirm::{Button, Confirm, Outcome};
+use super::confirm::{Confirm, Outcome};
 use super::event::{Effect, Key};
 use super::runs::{RunResult, RunStatus};
-use super::state::{Mode, Overlay, Prompt, PromptPurpose, State};
-use crate::exec::headless::target_hosts;
-use crate::exec::resolve::resolve;
+use super::state::{Overlay, Prompt, PromptPurpose, State};
+use crate::exec::outcome::HostResult;
 use crate::incident::Entry;
-use crate::playbook::model::Kind;
-
-/// Lines of output kept in the `command_finished` event.
-const LAST_LINES: usize = 10;
+use crate::plan::{self, Plan, Planned, Request, record};
 
 /// Enter on a command: ask for missing values, then open the confirmation.
 pub fn start(state: &mut State, command_id: &str) -> Vec<Effect> {
-    let Some(command) = state.playbook.command(command_id).cloned() else {
-        return Vec::new();
-    };
-    let refusal = if command.show_only {
-        Some(format!("`{command_id}` is shown only (run=false)"))
-    } else if state.mode == Mode::ReadOnly && command.kind == Kind::Remediate {
-        Some("read-only mode: remediations are disabled".into())
-    } else if state.output.running().is_some() {
-        Some("a command is running: wait for it, or Ctrl-C cancels it".into())
-    } else {
-        None
-    };
-    if let Some(message) = refusal {
-        state.message = Some(message);
+    if state.output.running().is_some() {
+        state.message = Some("a command is running: wait for it, or Ctrl-C cancels it".into());
         return Vec::new();
     }
-    match resolve(&command.run, &state.playbook, &state.vars) {
-        Err(missing) => {
-            let name = missing[0].clone();
-            let declared = state.playbook.variables.get(&name);
-            let hint = declared
-                .and_then(|v| v.description.clone())
-                .or_else(|| crate::exec::resolve::placeholder_hint(&command.run, &name));
-            let secret = declared.is_some_and(|v| v.secret);
-            let label = match hint {
+    match plan_for(state, command_id) {
+        Planned::Refused(refusal) => {
+            state.message = Some(format!("`{command_id}` will not run: {}", refusal.reason()));
+        }
+        Planned::Ask(missing) => {
+            let first = &missing[0];
+            let name = &first.name;
+            let label = match &first.hint {
                 Some(hint) => format!("Value for {{{{{name}}}}} ({hint})"),
                 None => format!("Value for {{{{{name}}}}}"),
             };
             state.overlay = Some(Overlay::Prompt(Prompt {
                 purpose: PromptPurpose::Variable {
-                    name,
+                    name: name.clone(),
                     command_id: command_id.to_string(),
                 },
                 label,
                 input: String::new(),
-                secret,
+                secret: first.secret,
             }));
         }
-        Ok(resolved) => {
-            let hosts = target_hosts(&state.playbook, &command);
-            let target = if command.host != "local" {
-                command.host.clone()
-            } else {
-                state
-                    .playbook
-                    .service
-                    .clone()
-                    .unwrap_or_else(|| command.id.clone())
-            };
-            state.overlay = Some(Overlay::Confirm(Confirm {
-                command_id: command.id.clone(),
-                kind: command.kind,
-                script: resolved.script,
-                hosts,
-                host_group: command.host.clone(),
-                target,
-                typed: String::new(),
-                focus: Button::Cancel,
-                secrets: resolved.secrets,
-            }));
-        }
+        Planned::Ready(plan) => state.overlay = Some(Overlay::Confirm(Confirm::new(*plan))),
     }
     Vec::new()
+}
+
+/// The plan for `command_id` with the console's values and mode.
+pub fn plan_for(state: &State, command_id: &str) -> Planned {
+    plan::plan(&Request {
+        playbook: &state.playbook,
+        playbook_dir: &state.playbook_dir,
+        command_id,
+        values: &state.vars,
+        mode: state.mode,
+        only_host: None,
+    })
 }
 
 pub fn on_confirm_key(state: &mut State, mut dialog: Confirm, key: Key) -> Vec<Effect> {
@@ -87,80 +60,83 @@ pub fn on_confirm_key(state: &mut State, mut dialog: Confirm, key: Key) -> Vec<E
             Vec::new()
         }
         Outcome::Cancelled => {
-            state.message = Some(format!("cancelled `{}`: nothing ran", dialog.command_id));
+            state.message = Some(format!(
+                "cancelled `{}`: nothing ran",
+                dialog.plan.command_id
+            ));
             Vec::new()
         }
-        Outcome::Confirmed => launch(state, dialog),
+        Outcome::Confirmed => launch(state, dialog.plan),
     }
 }
 
-fn launch(state: &mut State, dialog: Confirm) -> Vec<Effect> {
+fn launch(state: &mut State, plan: Plan) -> Vec<Effect> {
     state.focus = super::state::Focus::Output;
     if state.mode.runs_nothing() {
         let run = state.output.start(
-            dialog.command_id.clone(),
-            dialog.hosts.clone(),
+            plan.command_id.clone(),
+            plan.hosts.clone(),
             RunStatus::DryRun,
         );
         if let Some(run) = state.output.get_mut(run) {
             run.push_lines(std::iter::once(format!(
                 "DRY RUN: would run on {}:",
-                dialog.hosts.join(", ")
+                plan.where_it_runs()
             )));
-            run.push_lines(dialog.script.lines().map(str::to_string));
+            run.push_lines(plan.shown.lines().map(str::to_string));
         }
         return Vec::new();
     }
-    let timeout = state
-        .playbook
-        .command(&dialog.command_id)
-        .map_or(crate::playbook::model::DEFAULT_TIMEOUT, |c| c.timeout);
     let run = state.output.start(
-        dialog.command_id.clone(),
-        dialog.hosts.clone(),
+        plan.command_id.clone(),
+        plan.hosts.clone(),
         RunStatus::Running,
     );
     vec![
-        Effect::Secrets(dialog.secrets.clone()),
-        Effect::Record(Entry::CommandConfirmed {
-            command: dialog.command_id.clone(),
-            resolved: dialog.script.clone(),
-            hosts: dialog.hosts.clone(),
-        }),
-        Effect::Record(Entry::CommandStarted {
-            command: dialog.command_id.clone(),
-            host: dialog.host_group.clone(),
-        }),
+        Effect::Secrets(plan.secrets.clone()),
+        Effect::Record(record::confirmed(&plan)),
         Effect::Run {
             run,
-            command_id: dialog.command_id,
-            script: dialog.script,
-            timeout,
-            secrets: dialog.secrets,
-            hosts: dialog.hosts,
+            plan: Box::new(plan),
             playbook: Box::new(state.playbook.clone()),
         },
     ]
 }
 
-pub fn on_finished(state: &mut State, run_id: u64, result: RunResult) -> Vec<Effect> {
+pub fn on_host_started(state: &mut State, run_id: u64, host: usize) -> Vec<Effect> {
     let Some(run) = state.output.get_mut(run_id) else {
         return Vec::new();
     };
-    let entry = Entry::CommandFinished {
-        command: run.command_id.clone(),
-        host: run.hosts.join(","),
-        exit_code: result.exit_code,
-        signal: result.signal,
-        duration_ms: result.duration_ms,
-        output_file: result.output_file.clone(),
-        last_lines: run.last_lines(LAST_LINES),
+    let host = run.hosts.get(host).map_or("", String::as_str);
+    vec![Effect::Record(record::started(&run.command_id, host))]
+}
+
+pub fn on_host_finished(
+    state: &mut State,
+    run_id: u64,
+    host: usize,
+    result: &HostResult,
+    output_file: String,
+    last_lines: Vec<String>,
+) -> Vec<Effect> {
+    let Some(run) = state.output.get_mut(run_id) else {
+        return Vec::new();
+    };
+    let host = run.hosts.get(host).map_or("", String::as_str);
+    let entry = record::finished(&run.command_id, host, result, output_file, last_lines);
+    vec![Effect::Record(entry)]
+}
+
+/// Every host ended: the run's status, a message, and the `verify=` watch.
+pub fn on_finished(state: &mut State, run_id: u64, result: RunResult) -> Vec<Effect> {
+    let Some(run) = state.output.get_mut(run_id) else {
+        return Vec::new();
     };
     state.message = Some(format!("`{}`: {}", run.command_id, result.describe()));
     let command_id = run.command_id.clone();
     run.status = RunStatus::Finished(result);
     super::verify::start(state, &command_id);
-    vec![Effect::Record(entry)]
+    Vec::new()
 }
 
 pub fn on_prompt_key(state: &mut State, mut prompt: Prompt, key: Key) -> Vec<Effect> {

@@ -3,8 +3,7 @@
 //! A confirmation whose command changed is cancelled: the old text never runs.
 
 use super::state::{Overlay, PromptPurpose, State, StepStatus};
-use crate::exec::headless::target_hosts;
-use crate::exec::resolve::resolve;
+use crate::plan::Planned;
 use crate::playbook::Playbook;
 
 pub fn apply(state: &mut State, playbook: Playbook) {
@@ -88,24 +87,12 @@ fn keep_health(
 fn drop_stale_overlay(state: &mut State) {
     let stale = match &state.overlay {
         Some(Overlay::Confirm(dialog)) => {
-            let now = state.playbook.command(&dialog.command_id).map(|command| {
-                let script = resolve(&command.run, &state.playbook, &state.vars)
-                    .map(|r| r.script)
-                    .ok();
-                (
-                    script,
-                    target_hosts(&state.playbook, command),
-                    command.kind,
-                    command.show_only,
-                )
-            });
-            let unchanged = now.is_some_and(|(script, hosts, kind, show_only)| {
-                script.as_deref() == Some(dialog.script.as_str())
-                    && hosts == dialog.hosts
-                    && kind == dialog.kind
-                    && !show_only
-            });
-            (!unchanged).then(|| dialog.command_id.clone())
+            let id = &dialog.plan.command_id;
+            let unchanged = match super::flow::plan_for(state, id) {
+                Planned::Ready(now) => *now == dialog.plan,
+                _ => false,
+            };
+            (!unchanged).then(|| id.clone())
         }
         Some(Overlay::Prompt(prompt)) => match &prompt.purpose {
             PromptPurpose::Variable { command_id, .. }

@@ -22,32 +22,7 @@ pub enum Focus {
     Output,
 }
 
-/// How commands may run: the mode is always on screen.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Mode {
-    #[default]
-    Live,
-    DryRun,
-    ReadOnly,
-    /// `--learn`: a dry run that also explains each command and check.
-    Learn,
-}
-
-impl Mode {
-    /// Shows what would run, runs nothing.
-    pub fn runs_nothing(self) -> bool {
-        matches!(self, Mode::DryRun | Mode::Learn)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Mode::Live => "LIVE",
-            Mode::DryRun => "DRY-RUN",
-            Mode::ReadOnly => "READ-ONLY",
-            Mode::Learn => "LEARN (dry-run)",
-        }
-    }
-}
+pub use crate::plan::Mode;
 
 /// A one-line question: a placeholder's value, or a note.
 #[derive(Clone, Debug, PartialEq)]
@@ -91,6 +66,8 @@ pub struct State {
     pub playbook: Playbook,
     /// The file shown in the status bar.
     pub source_name: String,
+    /// Relative paths in the playbook's SSH settings are resolved against it.
+    pub playbook_dir: std::path::PathBuf,
     pub mode: Mode,
     pub focus: Focus,
     pub selected_step: usize,
@@ -103,7 +80,8 @@ pub struct State {
     pub health: Vec<super::health::CheckView>,
     /// Checks watched after a `verify=` command, until healthy or the window ends.
     pub verifying: Vec<super::verify::Watch>,
-    /// Placeholder values: `--var`, the environment, and answers to prompts.
+    /// Placeholder values: `--var`s and answers to prompts, alert labels and
+    /// environment values under their prefixes (`plan::values`).
     pub vars: BTreeMap<String, String>,
     /// A short message in the status bar (refusals, log trouble).
     pub message: Option<String>,
@@ -121,8 +99,13 @@ impl State {
     pub fn new(playbook: Playbook, source_name: String, mode: Mode) -> State {
         let steps = playbook.steps.len();
         let health = super::health::views(&playbook);
+        let playbook_dir = match std::path::Path::new(&source_name).parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+            _ => std::path::PathBuf::from("."),
+        };
         State {
             playbook,
+            playbook_dir,
             source_name,
             mode,
             focus: Focus::Steps,

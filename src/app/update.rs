@@ -35,6 +35,14 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Event::HostStarted { run, host } => flow::on_host_started(state, run, host),
+        Event::HostFinished {
+            run,
+            host,
+            result,
+            output_file,
+            last_lines,
+        } => flow::on_host_finished(state, run, host, &result, output_file, last_lines),
         Event::Finished { run, result } => flow::on_finished(state, run, result),
         Event::RunFailed { run, error } => {
             if let Some(run) = state.output.get_mut(run) {

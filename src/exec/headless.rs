@@ -1,12 +1,11 @@
 //! `opsdeck exec`: one command without the console, confirmed and logged like in it.
 
-use super::headless_run::{self, Run};
-use super::resolve::resolve;
+use super::headless_run;
 use super::ssh::SshPool;
-use super::targets;
 use crate::incident::{self, Entry, IncidentLog, redact::Redactor};
+use crate::plan::values::env_values;
+use crate::plan::{self, Danger, Mode, Plan, Planned, Refusal, Request};
 use crate::playbook::Playbook;
-use crate::playbook::model::{Command, Kind};
 use std::collections::BTreeMap;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
@@ -23,60 +22,75 @@ pub struct ExecOptions {
 }
 
 pub fn exec(path: &Path, playbook: &Playbook, command_id: &str, options: &ExecOptions) -> u8 {
-    let Some(command) = playbook.command(command_id) else {
-        let ids: Vec<&str> = playbook.commands().map(|c| c.id.as_str()).collect();
-        eprintln!(
-            "opsdeck exec: no command `{command_id}` in {}; its commands are: {}",
-            path.display(),
-            ids.join(", ")
-        );
-        return 1;
+    let mut values = env_values(playbook);
+    values.extend(options.vars.clone());
+    let dir = super::targets::playbook_dir(path);
+    let mode = if options.read_only {
+        Mode::ReadOnly
+    } else if options.dry_run {
+        Mode::DryRun
+    } else {
+        Mode::Live
     };
-    if let Some(reason) = refusal(command, options) {
-        eprintln!("opsdeck exec: refused to run `{command_id}`: {reason}");
-        return EXIT_REFUSED;
-    }
-    let mut vars = super::resolve::env_values(playbook);
-    vars.extend(options.vars.clone());
-    let resolved = match resolve(&command.run, playbook, &vars) {
-        Ok(resolved) => resolved,
-        Err(missing) => {
-            let flags: Vec<String> = missing.iter().map(|m| format!("--var {m}=VALUE")).collect();
+    let plan = match plan::plan(&Request {
+        playbook,
+        playbook_dir: &dir,
+        command_id,
+        values: &values,
+        mode,
+        only_host: options.host.as_deref(),
+    }) {
+        Planned::Ready(plan) => *plan,
+        Planned::Ask(missing) => {
+            let names: Vec<&str> = missing.iter().map(|m| m.name.as_str()).collect();
+            let flags: Vec<String> = names.iter().map(|m| format!("--var {m}=VALUE")).collect();
             eprintln!(
                 "opsdeck exec: refused to run `{command_id}`: no value for {}; pass {}",
-                missing.join(", "),
+                names.join(", "),
                 flags.join(" ")
             );
             return EXIT_REFUSED;
         }
-    };
-    let hosts = match targets::select_hosts(playbook, command, options.host.as_deref()) {
-        Ok(hosts) => hosts,
-        Err(message) => {
-            eprintln!("opsdeck exec: {message}");
+        Planned::Refused(refusal @ Refusal::NoSuchCommand { .. }) => {
+            eprintln!(
+                "opsdeck exec: no command `{command_id}` in {}: {}",
+                path.display(),
+                refusal.reason()
+            );
             return 1;
         }
+        Planned::Refused(refusal @ Refusal::NotInGroup { .. }) => {
+            eprintln!("opsdeck exec: {}", refusal.reason());
+            return 1;
+        }
+        Planned::Refused(refusal) => {
+            eprintln!(
+                "opsdeck exec: refused to run `{command_id}`: {}",
+                refusal.reason()
+            );
+            return EXIT_REFUSED;
+        }
     };
-    let redactor = Redactor::new(resolved.secrets.clone());
     if options.dry_run {
         // SIGPIPE stays ignored for `exec`: a closed reader must not panic it.
         let mut out = std::io::stdout().lock();
         let _ = writeln!(
             out,
-            "dry run: would run `{}` ({:?}) on {}:\n{}",
-            command.id,
-            command.kind,
-            hosts.join(", "),
-            redactor.redact(&resolved.script)
+            "dry run: would run `{}` ({}) on {}:\n{}",
+            plan.command_id,
+            danger_words(&plan.danger),
+            plan.where_it_runs(),
+            plan.shown
         );
         return 0;
     }
-    if command.kind == Kind::Remediate
+    if let Some(name) = &plan.type_to_confirm
         && !options.yes
-        && !typed_confirmation(command, playbook, &hosts)
+        && !typed_confirmation(&plan, name)
     {
         eprintln!(
-            "opsdeck exec: refused to run remediation `{command_id}`: not confirmed (pass --yes, or type the target at the prompt)"
+            "opsdeck exec: refused to run `{command_id}`: it changes things ({}) and was not confirmed (pass --yes, or type `{name}` at the prompt)",
+            danger_words(&plan.danger)
         );
         return EXIT_REFUSED;
     }
@@ -92,37 +106,19 @@ pub fn exec(path: &Path, playbook: &Playbook, command_id: &str, options: &ExecOp
     };
     // Entered so the webhook sender can start; it runs while `block_on` does.
     let _runtime_context = runtime.enter();
+    let redactor = Redactor::new(plan.secrets.clone());
     let mut log = open_incident(path, playbook, redactor.clone());
     if let (Some(log), Some(url)) = (log.as_mut(), &playbook.notify)
         && let Err(reason) = log.notify_to(url)
     {
         let _ = log.append(&Entry::NotifyFailed { reason });
     }
-    let confirmed = Entry::CommandConfirmed {
-        command: command.id.clone(),
-        resolved: resolved.script.clone(),
-        hosts: hosts.clone(),
-    };
-    record(&mut log, &confirmed);
-    let several = hosts.len() > 1;
+    record(&mut log, &plan::record::confirmed(&plan));
     let results = runtime.block_on(async {
         // Dropped at the end of this block: the master connections close.
         let pool = SshPool::from_env();
-        let runners = targets::runners(
-            playbook,
-            &targets::playbook_dir(path),
-            command,
-            &hosts,
-            &pool,
-        );
-        let run = Run {
-            command_id: &command.id,
-            script: &resolved.script,
-            timeout: command.timeout,
-            hosts,
-            redactor: &redactor,
-        };
-        headless_run::run_streaming(run, runners, &mut log).await
+        let runners = super::driver::runners(&plan, playbook, &pool);
+        headless_run::run_streaming(&plan, runners, &redactor, &mut log).await
     });
     let results = match results {
         Ok(results) => results,
@@ -138,7 +134,7 @@ pub fn exec(path: &Path, playbook: &Playbook, command_id: &str, options: &ExecOp
     if let Some(writer) = log.as_mut() {
         let _ = writer.record_notify_failures();
     }
-    if several {
+    if plan.hosts.len() > 1 {
         eprintln!(
             "opsdeck: `{command_id}`: {}",
             headless_run::summary(&results)
@@ -154,43 +150,31 @@ pub fn exec(path: &Path, playbook: &Playbook, command_id: &str, options: &ExecOp
     headless_run::exit_code(&results)
 }
 
-fn refusal(command: &Command, options: &ExecOptions) -> Option<String> {
-    if command.show_only {
-        return Some("it is marked `run=false` (shown, never run)".into());
-    }
-    if options.read_only && command.kind == Kind::Remediate {
-        return Some("it is a remediation and --read-only is set".into());
-    }
-    None
-}
-
-pub fn target_hosts(playbook: &Playbook, command: &Command) -> Vec<String> {
-    match playbook.hosts.get(&command.host) {
-        Some(group) => group.hosts.clone(),
-        None => vec![command.host.clone()],
+/// `reads only`, or `changes things: restarts a service [service-control]`.
+pub fn danger_words(danger: &Danger) -> String {
+    match danger {
+        Danger::Reads => "reads only".into(),
+        Danger::Changes { rule, why } => format!("changes things: {why} [{rule}]"),
     }
 }
 
-/// A remediation on a terminal: the responder types the target's name.
-fn typed_confirmation(command: &Command, playbook: &Playbook, hosts: &[String]) -> bool {
+/// A command that changes things, on a terminal: the responder reads the
+/// plan and types its target's name.
+fn typed_confirmation(plan: &Plan, name: &str) -> bool {
     if !std::io::stdin().is_terminal() {
         return false;
     }
-    let target = if command.host == "local" {
-        playbook.service.clone().unwrap_or_else(|| "local".into())
-    } else {
-        command.host.clone()
-    };
     eprintln!(
-        "`{}` is a REMEDIATION on {}:\n{}",
-        command.id,
-        hosts.join(", "),
-        command.run
+        "`{}` is a REMEDIATION on {} ({}):\n{}",
+        plan.command_id,
+        plan.where_it_runs(),
+        danger_words(&plan.danger),
+        plan.shown
     );
-    eprint!("Type `{target}` to run it, anything else cancels: ");
+    eprint!("Type `{name}` to run it, anything else cancels: ");
     let _ = std::io::stderr().flush();
     let mut answer = String::new();
-    std::io::stdin().lock().read_line(&mut answer).is_ok() && answer.trim() == target
+    std::io::stdin().lock().read_line(&mut answer).is_ok() && answer.trim() == name
 }
 
 fn open_incident(path: &Path, playbook: &Playbook, redactor: Redactor) -> Option<IncidentLog> {

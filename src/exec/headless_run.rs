@@ -1,121 +1,89 @@
-//! `opsdeck exec` while the command runs: output to our stdout/stderr
-//! (labelled `host | line` when several hosts run), each host's output to its
-//! own file, and a `command_started`/`command_finished` pair per host.
+//! The driver's reports for `opsdeck exec`: output to our stdout/stderr
+//! (`host | line` when several hosts run) and each host's start and end
+//! recorded through `plan::record`, like the console's.
 
-use super::fanout::{HostEvent, fan_out};
+use super::driver::{self, Report};
 use super::outcome::{self, HostResult};
-use super::tail::Tail;
 use super::targets::AnyRunner;
 use super::{Chunk, Stream};
-use crate::incident::store_output::OutputFile;
-use crate::incident::{Entry, IncidentLog, redact::Redactor};
+use crate::incident::{IncidentLog, redact::Redactor};
+use crate::plan::{Plan, record};
 use std::io::Write;
-use std::time::Duration;
 use tokio::sync::{mpsc, watch};
-
-/// What one host produced so far.
-struct HostRecord {
-    name: String,
-    output: Option<OutputFile>,
-    tail: Tail,
-    result: Option<HostResult>,
-}
-
-pub struct Run<'a> {
-    pub command_id: &'a str,
-    pub script: &'a str,
-    pub timeout: Duration,
-    pub hosts: Vec<String>,
-    pub redactor: &'a Redactor,
-}
 
 /// Runs on every host; returns each host's result in host order. Ctrl-C cancels all.
 pub async fn run_streaming(
-    run: Run<'_>,
+    plan: &Plan,
     runners: Vec<AnyRunner>,
+    redactor: &Redactor,
     log: &mut Option<IncidentLog>,
 ) -> std::io::Result<Vec<(String, HostResult)>> {
-    let labelled = run.hosts.len() > 1;
-    let mut hosts: Vec<HostRecord> = run
+    let labelled = plan.hosts.len() > 1;
+    let outputs = plan
         .hosts
         .iter()
-        .map(|name| HostRecord {
-            name: name.clone(),
-            output: None,
-            tail: Tail::default(),
-            result: None,
+        .map(|host| {
+            log.as_ref()
+                .and_then(|l| l.output_file(&plan.command_id, host).ok())
         })
         .collect();
     let (tx, mut rx) = mpsc::channel(1024);
     let (cancel_tx, cancel_rx) = watch::channel(false);
     let mut interrupt = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?;
-    let fan = fan_out(runners, run.script, run.timeout, tx, cancel_rx);
-    tokio::pin!(fan);
-    let mut fan_done = false;
+    let drive = driver::drive(plan, runners, outputs, redactor, cancel_rx, tx);
+    tokio::pin!(drive);
+    let mut drive_done = false;
+    let mut results: Vec<Option<HostResult>> = vec![None; plan.hosts.len()];
     let mut stdout = std::io::stdout().lock();
     loop {
-        let event = tokio::select! {
-            () = &mut fan, if !fan_done => { fan_done = true; continue; }
-            event = rx.recv() => event,
+        let report = tokio::select! {
+            () = &mut drive, if !drive_done => { drive_done = true; continue; }
+            report = rx.recv() => report,
             _ = interrupt.recv() => { let _ = cancel_tx.send(true); continue; }
         };
-        let Some(event) = event else { break };
-        on_event(event, &mut hosts, &run, labelled, log, &mut stdout);
+        let Some(report) = report else { break };
+        match report {
+            Report::Started { host } => {
+                let entry = record::started(&plan.command_id, &plan.hosts[host]);
+                super::headless::record(log, &entry);
+            }
+            Report::Output { host, chunk } => {
+                let label = labelled.then_some(plan.hosts[host].as_str());
+                let _ = print(&chunk, label, &mut stdout);
+            }
+            Report::Finished {
+                host,
+                result,
+                output_file,
+                last_lines,
+            } => {
+                let _ = stdout.flush();
+                let name = &plan.hosts[host];
+                if let Err(error) = &result {
+                    let label = if labelled {
+                        format!("{name} | ")
+                    } else {
+                        String::new()
+                    };
+                    for line in error.lines() {
+                        eprintln!("{label}opsdeck: {line}");
+                    }
+                }
+                let entry =
+                    record::finished(&plan.command_id, name, &result, output_file, last_lines);
+                super::headless::record(log, &entry);
+                results[host] = Some(result);
+            }
+        }
     }
     let _ = stdout.flush();
-    Ok(hosts
-        .into_iter()
-        .map(|h| {
-            let result = h.result.unwrap_or_else(|| Err("no result".into()));
-            (h.name, result)
-        })
+    Ok(plan
+        .hosts
+        .iter()
+        .cloned()
+        .zip(results)
+        .map(|(host, result)| (host, result.unwrap_or_else(|| Err("no result".into()))))
         .collect())
-}
-
-fn on_event(
-    event: HostEvent,
-    hosts: &mut [HostRecord],
-    run: &Run<'_>,
-    labelled: bool,
-    log: &mut Option<IncidentLog>,
-    stdout: &mut impl Write,
-) {
-    match event {
-        HostEvent::Started { host } => {
-            let record = &mut hosts[host];
-            record.output = log
-                .as_ref()
-                .and_then(|l| l.output_file(run.command_id, &record.name).ok());
-            let started = Entry::CommandStarted {
-                command: run.command_id.to_string(),
-                host: record.name.clone(),
-            };
-            super::headless::record(log, &started);
-        }
-        HostEvent::Output { host, chunk } => {
-            let record = &mut hosts[host];
-            let _ = print(&chunk, labelled.then_some(record.name.as_str()), stdout);
-            keep(record, chunk.text);
-        }
-        HostEvent::Finished { host, result } => {
-            let _ = stdout.flush();
-            let record = &mut hosts[host];
-            if let Err(error) = &result {
-                let label = if labelled {
-                    format!("{} | ", record.name)
-                } else {
-                    String::new()
-                };
-                for line in error.lines() {
-                    eprintln!("{label}opsdeck: {line}");
-                }
-                keep(record, format!("opsdeck: {error}"));
-            }
-            let entry = finished_entry(run.command_id, record, &result, run.redactor);
-            super::headless::record(log, &entry);
-            record.result = Some(result);
-        }
-    }
 }
 
 /// Our stdout or stderr, `host | ` before each line when several hosts run.
@@ -137,30 +105,6 @@ fn print(chunk: &Chunk, label: Option<&str>, stdout: &mut impl Write) -> std::io
             .lines()
             .try_for_each(|line| writeln!(out, "{host} | {line}")),
     }
-}
-
-fn keep(record: &mut HostRecord, text: String) {
-    if let Some(file) = record.output.as_mut()
-        && file.write_line(&text).is_err()
-    {
-        record.output = None;
-    }
-    record.tail.push(text);
-}
-
-fn finished_entry(
-    command: &str,
-    record: &mut HostRecord,
-    result: &HostResult,
-    redactor: &Redactor,
-) -> Entry {
-    let output_file = record
-        .output
-        .take()
-        .and_then(|file| file.finish().ok())
-        .unwrap_or_default();
-    let last_lines = record.tail.last_lines(redactor);
-    outcome::finished_entry(command, &record.name, result, output_file, last_lines)
 }
 
 /// The exit code of `opsdeck exec`: the command's, or for several hosts 0

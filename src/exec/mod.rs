@@ -1,6 +1,7 @@
 //! Running playbook commands. Runners report through channels only; they
 //! never touch the screen or the incident log.
 
+pub mod driver;
 pub mod fanout;
 pub mod headless;
 pub mod headless_run;
@@ -8,7 +9,6 @@ pub mod lines;
 pub mod local;
 pub mod outcome;
 pub mod promql;
-pub mod resolve;
 pub mod ssh;
 pub mod tail;
 pub mod targets;

@@ -29,8 +29,12 @@ pub enum Entry {
     },
     CommandConfirmed {
         command: String,
+        /// The plan's script as shown: values filled, secrets as dots.
         resolved: String,
         hosts: Vec<String>,
+        /// Why it counts as changing things, when it does.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        changes: Option<String>,
     },
     CommandStarted {
         command: String,

@@ -5,7 +5,7 @@ mod checks;
 pub mod describe;
 pub mod diagnostic;
 mod fields;
-mod front_matter;
+pub(crate) mod front_matter;
 pub mod lint;
 mod lint_shapes;
 pub mod markdown;

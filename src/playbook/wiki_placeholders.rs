@@ -1,33 +1,11 @@
-//! Placeholders of runbooks written for wikis: `<namespace>`, `'<pod name>'`,
-//! and `$NAMESPACE` that nothing in the command sets. Each becomes a value
-//! the responder is asked for, passed quoted.
+//! `<namespace>` and `'<pod name>'` placeholders of runbooks written for
+//! wikis. Each becomes a value the responder is asked for, passed quoted
+//! (`$NAMESPACE` ones are found by `plan::placeholders`).
 
 use std::ops::Range;
 
-/// Environment variables a shell always has: never asked for.
-const SHELL_VARS: &[&str] = &[
-    "HOME",
-    "PATH",
-    "USER",
-    "SHELL",
-    "PWD",
-    "OLDPWD",
-    "TERM",
-    "LANG",
-    "HOSTNAME",
-    "TMPDIR",
-    "UID",
-    "EUID",
-    "PPID",
-    "RANDOM",
-    "LINENO",
-    "SECONDS",
-    "IFS",
-    "LOGNAME",
-    "EDITOR",
-    "PAGER",
-    "KUBECONFIG",
-];
+/// The longest text a `<…>` placeholder holds.
+const MAX_ANGLE: usize = 60;
 
 /// One `<…>` in a command: its name for `--var`, its text as the hint, and
 /// the bytes to replace (its quotes included when it is quoted).
@@ -51,14 +29,18 @@ pub fn angle_placeholders(script: &str) -> Vec<Angle> {
             i += 1;
             continue;
         }
-        let Some(len) = script[i + 1..].find('>') else {
-            break;
+        // A placeholder is short: look for its `>` only nearby, so text full
+        // of `<` costs linear time.
+        let window = &bytes[i + 1..(i + 2 + MAX_ANGLE).min(bytes.len())];
+        let Some(len) = memchr::memchr(b'>', window) else {
+            i += 1;
+            continue;
         };
         let text = &script[i + 1..i + 1 + len];
         let plain = text
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || " _-./:".contains(c));
-        if !plain || text.len() > 60 {
+        if !plain || text.len() > MAX_ANGLE {
             i += 1;
             continue;
         }
@@ -107,53 +89,6 @@ fn angle_name(text: &str) -> String {
     name.trim_matches('_').to_string()
 }
 
-/// `$NAMESPACE` / `${POD}` that the command itself never assigns.
-pub fn env_placeholders(script: &str) -> Vec<String> {
-    let mut names: Vec<String> = Vec::new();
-    let bytes = script.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] != b'$' {
-            i += 1;
-            continue;
-        }
-        let braced = bytes.get(i + 1) == Some(&b'{');
-        let start = i + 1 + usize::from(braced);
-        let end = start
-            + script[start..]
-                .chars()
-                .take_while(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == '_')
-                .count();
-        let name = &script[start..end];
-        let closed = !braced || bytes.get(end) == Some(&b'}');
-        let is_name = name.len() >= 2 && name.starts_with(|c: char| c.is_ascii_uppercase());
-        if closed
-            && is_name
-            && !SHELL_VARS.contains(&name)
-            && !assigns(script, name)
-            && !names.iter().any(|n| n == name)
-        {
-            names.push(name.to_string());
-        }
-        i = end.max(i + 1);
-    }
-    names
-}
-
-/// `NAME=…` or `export NAME=…` anywhere in the script (a `for NAME in` too).
-fn assigns(script: &str, name: &str) -> bool {
-    script.match_indices(name).any(|(at, _)| {
-        let before_ok = at == 0
-            || !script.as_bytes()[at - 1].is_ascii_alphanumeric()
-                && script.as_bytes()[at - 1] != b'$';
-        let rest = &script[at + name.len()..];
-        before_ok
-            && (rest.starts_with('=')
-                || script[..at].trim_end().ends_with("for")
-                || script[..at].trim_end().ends_with("read"))
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -166,11 +101,5 @@ mod tests {
         assert_eq!(found[0].name, "namespace");
         assert_eq!(&script[found[1].range.clone()], "'<pod name>'");
         assert_eq!(found[1].name, "pod_name");
-    }
-
-    #[test]
-    fn unset_env_names_are_placeholders_but_assigned_and_shell_ones_are_not() {
-        let script = "POD=x; kubectl -n $NAMESPACE get ${POD} $HOME ${DEPLOYMENT} $lower $1";
-        assert_eq!(env_placeholders(script), vec!["NAMESPACE", "DEPLOYMENT"]);
     }
 }

@@ -3,26 +3,15 @@
 mod console_run;
 
 use crate::app::{Effect, Event};
+use crate::exec::driver;
 use crate::exec::ssh::SshPool;
-use crate::exec::targets;
 use crate::incident::redact::Redactor;
 use crate::incident::{self, Entry, IncidentLog};
-use std::collections::{HashMap, HashSet};
+use crate::plan::Plan;
+use crate::playbook::Playbook;
+use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
 use tokio::sync::{mpsc, watch};
-
-/// What `Effect::Run` carries, gathered for `spawn_run`.
-struct RunRequest {
-    run: u64,
-    command_id: String,
-    script: String,
-    timeout: Duration,
-    secrets: Vec<String>,
-    hosts: Vec<String>,
-    playbook: Box<crate::playbook::Playbook>,
-}
 
 pub struct Effects {
     pub playbook_path: PathBuf,
@@ -39,10 +28,6 @@ pub struct Effects {
     events: mpsc::Sender<Event>,
     /// SSH connections, kept for the whole session: later commands reuse them.
     ssh: SshPool,
-    /// Per-host entries of remote runs, appended at the next `apply`.
-    queued: Arc<Mutex<Vec<Entry>>>,
-    /// Commands running remotely, whose per-host entries replace the core's one.
-    remote_runs: HashSet<String>,
 }
 
 impl Effects {
@@ -79,8 +64,6 @@ impl Effects {
             cancels: HashMap::new(),
             events,
             ssh: SshPool::from_env(),
-            queued: Arc::default(),
-            remote_runs: HashSet::new(),
         }
     }
 
@@ -91,19 +74,6 @@ impl Effects {
             let _ = log.record_notify_failures();
         }
         let mut feedback = Vec::new();
-        let queued = std::mem::take(&mut *self.queued.lock().unwrap_or_else(|e| e.into_inner()));
-        for entry in queued {
-            if let Err(error) = self.record(&entry) {
-                feedback.push(Event::LogFailed { error });
-            }
-        }
-        let runs_now: HashSet<String> = effects
-            .iter()
-            .filter_map(|effect| match effect {
-                Effect::Run { command_id, .. } => Some(command_id.clone()),
-                _ => None,
-            })
-            .collect();
         for effect in effects {
             match effect {
                 Effect::Quit => {}
@@ -119,7 +89,6 @@ impl Effects {
                     }
                 }
                 Effect::RecordIfOpen(_) => {}
-                Effect::Record(entry) if self.recorded_per_host(&entry, &runs_now) => {}
                 Effect::Record(entry) => {
                     if let Err(error) = self.record(&entry) {
                         feedback.push(Event::LogFailed { error });
@@ -127,24 +96,9 @@ impl Effects {
                 }
                 Effect::Run {
                     run,
-                    command_id,
-                    script,
-                    timeout,
-                    secrets,
-                    hosts,
+                    plan,
                     playbook,
-                } => {
-                    let request = RunRequest {
-                        run,
-                        command_id,
-                        script,
-                        timeout,
-                        secrets,
-                        hosts,
-                        playbook,
-                    };
-                    self.spawn_run(request)
-                }
+                } => self.spawn_run(run, *plan, &playbook),
                 Effect::Cancel { run } => {
                     if let Some(cancel) = self.cancels.get(&run) {
                         let _ = cancel.send(true);
@@ -153,20 +107,6 @@ impl Effects {
             }
         }
         feedback
-    }
-
-    /// A remote run records a started/finished pair per host itself, in
-    /// place of the core's one entry for the whole host group.
-    fn recorded_per_host(&mut self, entry: &Entry, runs_now: &HashSet<String>) -> bool {
-        match entry {
-            Entry::CommandStarted { command, host } => {
-                host != "local" && runs_now.contains(command)
-            }
-            Entry::CommandFinished { command, host, .. } => {
-                host != "local" && self.remote_runs.remove(command)
-            }
-            _ => false,
-        }
     }
 
     fn record(&mut self, entry: &Entry) -> Result<(), String> {
@@ -214,73 +154,26 @@ impl Effects {
         )
     }
 
-    fn spawn_run(&mut self, request: RunRequest) {
-        let RunRequest {
-            run,
-            command_id,
-            script,
-            timeout,
-            secrets,
-            hosts,
-            playbook,
-        } = request;
-        let command_id = command_id.as_str();
+    fn spawn_run(&mut self, run: u64, plan: Plan, playbook: &Playbook) {
         let (cancel_tx, cancel_rx) = watch::channel(false);
         self.cancels.insert(run, cancel_tx);
-        let (hosts, runners, remote) = match self.targets(&playbook, command_id, hosts) {
-            Ok(found) => found,
-            Err(error) => {
-                self.queued
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .push(Entry::CommandRefused {
-                        command: command_id.to_string(),
-                        reason: error.clone(),
-                    });
-                let events = self.events.clone();
-                tokio::spawn(async move { events.send(Event::RunFailed { run, error }).await });
-                return;
-            }
-        };
-        let outputs = hosts
+        let outputs = plan
+            .hosts
             .iter()
             .map(|host| {
                 let log = self.log.as_ref()?;
-                log.output_file(command_id, host).ok()
+                log.output_file(&plan.command_id, host).ok()
             })
             .collect();
-        if remote {
-            self.remote_runs.insert(command_id.to_string());
-        }
         let mut all_secrets = self.secrets.clone();
-        all_secrets.extend(secrets);
+        all_secrets.extend(plan.secrets.iter().cloned());
         let task = console_run::ConsoleRun {
             run,
-            command_id: command_id.to_string(),
-            script,
-            timeout,
-            hosts,
-            runners,
+            runners: driver::runners(&plan, playbook, &self.ssh),
+            plan,
             outputs,
             redactor: Redactor::new(all_secrets),
-            records: remote.then(|| Arc::clone(&self.queued)),
         };
         tokio::spawn(console_run::run(task, cancel_rx, self.events.clone()));
-    }
-
-    /// A runner for each confirmed host, with the confirmed playbook's settings.
-    #[allow(clippy::type_complexity)]
-    fn targets(
-        &mut self,
-        playbook: &crate::playbook::Playbook,
-        command_id: &str,
-        hosts: Vec<String>,
-    ) -> Result<(Vec<String>, Vec<targets::AnyRunner>, bool), String> {
-        let command = playbook
-            .command(command_id)
-            .ok_or_else(|| format!("`{command_id}` is not in the playbook"))?;
-        let dir = targets::playbook_dir(&self.playbook_path);
-        let runners = targets::runners(playbook, &dir, command, &hosts, &self.ssh);
-        Ok((hosts, runners, command.host != "local"))
     }
 }

@@ -42,7 +42,7 @@ pub fn run_console(
         .enable_all()
         .build()?;
     let theme = settings.theme;
-    let mut vars = crate::exec::resolve::env_values(&playbook);
+    let mut vars = crate::plan::values::env_values(&playbook);
     vars.extend(options.vars);
     let secrets: Vec<String> = playbook
         .variables

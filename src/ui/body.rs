@@ -108,7 +108,7 @@ fn learn_lines(state: &State, command: &Command, theme: &Theme) -> Vec<Line<'sta
         .explain
         .clone()
         .unwrap_or_else(|| "no `explain` given: the text around it says what it is for".into());
-    let hosts = crate::exec::headless::target_hosts(&state.playbook, command).join(", ");
+    let hosts = crate::plan::group_hosts(&state.playbook, command).join(", ");
     let kind = match command.kind {
         Kind::Diagnose => "reads only",
         Kind::Remediate => "CHANGES things: in a real incident it asks for the target to be typed",

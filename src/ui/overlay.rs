@@ -4,7 +4,7 @@ use super::theme::Theme;
 use crate::app::State;
 use crate::app::confirm::{Button, Confirm};
 use crate::app::state::{Overlay, Prompt};
-use crate::playbook::model::Kind;
+use crate::plan::Danger;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -78,40 +78,45 @@ fn popup(
 }
 
 fn confirm(frame: &mut Frame, area: Rect, dialog: &Confirm, state: &State, theme: &Theme) {
-    let remediate = dialog.kind == Kind::Remediate;
-    let (title, border) = if remediate {
+    let plan = &dialog.plan;
+    let (title, border) = if plan.danger.changes() {
         (" REMEDIATION: confirm ", theme.danger)
     } else {
         (" Run diagnosis? ", theme.accent)
     };
     let mut lines = vec![Line::from(vec![
-        Span::styled(format!("[{}]", dialog.command_id), theme.heading),
-        Span::raw(format!(" on {}", dialog.host_group)),
+        Span::styled(format!("[{}]", plan.command_id), theme.heading),
+        Span::raw(format!(" on {}", plan.host_group)),
     ])];
     lines.push(Line::from(vec![
         Span::styled("hosts: ", theme.muted),
-        Span::raw(dialog.hosts.join(", ")),
+        Span::raw(plan.where_it_runs()),
     ]));
+    if let Danger::Changes { why, .. } = &plan.danger {
+        lines.push(Line::from(vec![
+            Span::styled("changes: ", theme.muted),
+            Span::styled(why.clone(), theme.danger),
+        ]));
+    }
     if state.mode.runs_nothing() {
         lines.push(Line::styled("DRY-RUN: nothing will run", theme.accent));
     }
     lines.push(Line::default());
-    let redactor = crate::incident::redact::Redactor::new(dialog.secrets.clone());
-    for line in redactor.redact(&dialog.script).lines() {
+    for line in plan.shown.lines() {
         lines.push(Line::from(vec![
             Span::styled("  $ ", theme.muted),
             Span::styled(line.to_string(), theme.code),
         ]));
     }
     lines.push(Line::default());
-    if remediate {
+    if let Some(name) = &plan.type_to_confirm {
         let mark = if dialog.typed_matches() {
             Span::styled(" ✓", theme.ok)
         } else {
             Span::raw("")
         };
         lines.push(Line::from(vec![
-            Span::raw(format!("Type `{}` to enable Run: ", dialog.target)),
+            Span::raw(format!("Type `{name}` to enable Run: ")),
             Span::styled(format!("{}▏", dialog.typed), theme.selection),
             mark,
         ]));

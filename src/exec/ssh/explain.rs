@@ -148,10 +148,10 @@ fn manual_options(target: &SshTarget) -> String {
                 && !value.starts_with("BatchMode")
                 && !value.starts_with("ConnectTimeout")
             {
-                kept.push(format!("-o {}", crate::exec::resolve::shell_quote(value)));
+                kept.push(format!("-o {}", crate::shell::quote::shell_quote(value)));
             }
         } else {
-            kept.push(crate::exec::resolve::shell_quote(word));
+            kept.push(crate::shell::quote::shell_quote(word));
         }
     }
     kept.join(" ")

@@ -49,6 +49,20 @@ impl SshTarget {
         }
     }
 
+    /// `deploy@web1:2222`: how it is reached, for confirmations.
+    pub fn describe(&self) -> String {
+        let mut text = String::new();
+        if let Some(user) = &self.user {
+            text.push_str(user);
+            text.push('@');
+        }
+        text.push_str(&self.host);
+        if let Some(port) = self.port {
+            text.push_str(&format!(":{port}"));
+        }
+        text
+    }
+
     /// The options every ssh invocation for this target gets, after `ssh`:
     /// the same for the master and for the diagnostics run when it fails.
     pub fn ssh_options(&self, connect_timeout_secs: u64) -> Vec<String> {

@@ -1,19 +1,15 @@
-//! One confirmed command running for the console: on this machine or fanned
-//! out over SSH, its output sent to the core in batches (`host | line` when
-//! several hosts run), each host's output in its own file, and for remote
-//! runs a `command_started`/`command_finished` pair per host.
+//! The driver's reports of one confirmed run, turned into the core's events:
+//! output lines in batches (`host | line` when several hosts run, secrets
+//! redacted), each host's start and end, and the run's overall end.
 
 use crate::app::Event;
 use crate::app::runs::RunResult;
-use crate::exec::fanout::{HostEvent, fan_out};
+use crate::exec::driver::{self, Report};
 use crate::exec::outcome::{self, HostResult};
-use crate::exec::tail::Tail;
 use crate::exec::targets::AnyRunner;
-use crate::incident::Entry;
 use crate::incident::redact::Redactor;
 use crate::incident::store_output::OutputFile;
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use crate::plan::Plan;
 use tokio::sync::{mpsc, watch};
 
 /// Output lines are sent to the core in batches of at most this many.
@@ -21,142 +17,98 @@ const BATCH: usize = 1000;
 
 pub struct ConsoleRun {
     pub run: u64,
-    pub command_id: String,
-    pub script: String,
-    pub timeout: Duration,
-    pub hosts: Vec<String>,
+    pub plan: Plan,
     pub runners: Vec<AnyRunner>,
     /// One per host, when the incident log is open.
     pub outputs: Vec<Option<OutputFile>>,
     pub redactor: Redactor,
-    /// Where per-host log entries wait for the event loop to append them;
-    /// `None` for a local run, which the core records itself.
-    pub records: Option<Arc<Mutex<Vec<Entry>>>>,
-}
-
-struct Host {
-    name: String,
-    output: Option<OutputFile>,
-    /// The output file's name once it is complete.
-    output_name: String,
-    tail: Tail,
-    result: Option<HostResult>,
 }
 
 pub async fn run(task: ConsoleRun, cancel: watch::Receiver<bool>, events: mpsc::Sender<Event>) {
-    let several = task.hosts.len() > 1;
-    let mut hosts: Vec<Host> = task
-        .hosts
-        .iter()
-        .zip(task.outputs)
-        .map(|(name, output)| Host {
-            name: name.clone(),
-            output,
-            output_name: String::new(),
-            tail: Tail::default(),
-            result: None,
-        })
-        .collect();
-    let record = |entry: Entry| {
-        if let Some(records) = &task.records {
-            records
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .push(entry);
-        }
-    };
+    let ConsoleRun {
+        run,
+        plan,
+        runners,
+        outputs,
+        redactor,
+    } = task;
+    let several = plan.hosts.len() > 1;
     let (tx, mut rx) = mpsc::channel(64);
-    let fan = fan_out(task.runners, &task.script, task.timeout, tx, cancel);
-    tokio::pin!(fan);
-    let mut fan_done = false;
+    let drive = driver::drive(&plan, runners, outputs, &redactor, cancel, tx);
+    tokio::pin!(drive);
+    let mut drive_done = false;
     let mut screen: Vec<String> = Vec::new();
+    let mut results: Vec<Option<HostResult>> = vec![None; plan.hosts.len()];
+    let mut files: Vec<String> = Vec::new();
     loop {
-        let event = tokio::select! {
-            () = &mut fan, if !fan_done => { fan_done = true; continue; }
-            event = rx.recv() => event,
+        let report = tokio::select! {
+            () = &mut drive, if !drive_done => { drive_done = true; continue; }
+            report = rx.recv() => report,
         };
-        let Some(event) = event else { break };
-        match event {
-            HostEvent::Started { host } => record(Entry::CommandStarted {
-                command: task.command_id.clone(),
-                host: hosts[host].name.clone(),
-            }),
-            HostEvent::Output { host, chunk } => {
-                let host = &mut hosts[host];
-                if let Some(file) = host.output.as_mut()
-                    && file.write_line(&chunk.text).is_err()
-                {
-                    host.output = None;
-                }
-                let shown = task.redactor.redact(&chunk.text);
-                host.tail.push(chunk.text);
+        let Some(report) = report else { break };
+        let event = match report {
+            Report::Started { host } => Some(Event::HostStarted { run, host }),
+            Report::Output { host, chunk } => {
+                let shown = redactor.redact(&chunk.text);
                 for line in shown.split('\n') {
-                    screen.push(label(several, &host.name, line));
+                    screen.push(label(several, &plan.hosts[host], line));
                 }
+                None
             }
-            HostEvent::Finished { host, result } => {
-                let host = &mut hosts[host];
+            Report::Finished {
+                host,
+                result,
+                output_file,
+                last_lines,
+            } => {
                 if let Err(error) = &result {
-                    host.tail.push(format!("opsdeck: {error}"));
-                    for line in task.redactor.redact(error).lines() {
-                        screen.push(label(several, &host.name, line));
+                    for line in redactor.redact(error).lines() {
+                        screen.push(label(several, &plan.hosts[host], line));
                     }
                 }
-                host.output_name = host
-                    .output
-                    .take()
-                    .and_then(|file| file.finish().ok())
-                    .unwrap_or_default();
-                record(outcome::finished_entry(
-                    &task.command_id,
-                    &host.name,
-                    &result,
-                    host.output_name.clone(),
-                    host.tail.last_lines(&task.redactor),
-                ));
-                host.result = Some(result);
+                if !output_file.is_empty() {
+                    files.push(output_file.clone());
+                }
+                results[host] = Some(result.clone());
+                Some(Event::HostFinished {
+                    run,
+                    host,
+                    result,
+                    output_file,
+                    last_lines,
+                })
             }
-        }
+        };
         // Send what is ready; waiting here when the screen is behind keeps memory bounded.
-        if rx.is_empty() || screen.len() >= BATCH {
+        if rx.is_empty() || screen.len() >= BATCH || event.is_some() {
             for batch in screen.chunks(BATCH) {
                 let lines = batch.to_vec();
-                if events
-                    .send(Event::Output {
-                        run: task.run,
-                        lines,
-                    })
-                    .await
-                    .is_err()
-                {
+                if events.send(Event::Output { run, lines }).await.is_err() {
                     return;
                 }
             }
             screen.clear();
         }
+        if let Some(event) = event
+            && events.send(event).await.is_err()
+        {
+            return;
+        }
     }
-    let files: Vec<&str> = hosts
+    let results: Vec<(String, HostResult)> = plan
+        .hosts
         .iter()
-        .map(|h| h.output_name.as_str())
-        .filter(|n| !n.is_empty())
-        .collect();
-    let output_file = files.join(", ");
-    let results: Vec<(String, HostResult)> = hosts
-        .into_iter()
-        .map(|h| (h.name, h.result.unwrap_or_else(|| Err("no result".into()))))
+        .cloned()
+        .zip(results)
+        .map(|(h, r)| (h, r.unwrap_or_else(|| Err("no result".into()))))
         .collect();
     if several {
         let summary = outcome::summary(results.iter().map(|(h, r)| (h.as_str(), r)));
         let lines = vec![format!("── {summary}")];
-        let _ = events
-            .send(Event::Output {
-                run: task.run,
-                lines,
-            })
-            .await;
+        let _ = events.send(Event::Output { run, lines }).await;
     }
     let _ = events
-        .send(finished_event(task.run, &results, output_file))
+        .send(finished_event(run, &results, files.join(", ")))
         .await;
 }
 

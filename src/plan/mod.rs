@@ -1,0 +1,340 @@
+//! The one plan of a command run: what exactly runs, where, how dangerous it
+//! is, what must be typed to confirm it, and which values are secret. The
+//! console and `opsdeck exec` both confirm, show, record and run this plan
+//! and nothing else, so the text on screen is the text that runs.
+//!
+//! Pure: no terminal, no disk, no network. Values read from the environment
+//! are handed in by the caller ([`values::env_values`]).
+
+pub mod fill;
+pub mod placeholders;
+pub mod record;
+pub mod values;
+
+use crate::exec::ssh::SshTarget;
+use crate::playbook::Playbook;
+use crate::playbook::model::{Command, Kind};
+use fill::{FillError, Missing, fill};
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::Duration;
+
+/// How commands may run: the mode is always on screen.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Mode {
+    #[default]
+    Live,
+    DryRun,
+    ReadOnly,
+    /// `--learn`: a dry run that also explains each command and check.
+    Learn,
+}
+
+impl Mode {
+    /// Shows what would run, runs nothing.
+    pub fn runs_nothing(self) -> bool {
+        matches!(self, Mode::DryRun | Mode::Learn)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Mode::Live => "LIVE",
+            Mode::DryRun => "DRY-RUN",
+            Mode::ReadOnly => "READ-ONLY",
+            Mode::Learn => "LEARN (dry-run)",
+        }
+    }
+}
+
+/// What the planner needs: the playbook, the command, the values, the mode.
+pub struct Request<'a> {
+    pub playbook: &'a Playbook,
+    /// Relative paths of SSH settings are resolved against it.
+    pub playbook_dir: &'a Path,
+    pub command_id: &'a str,
+    /// `--var`s and prompts; alert labels and environment values under their prefixes.
+    pub values: &'a BTreeMap<String, String>,
+    pub mode: Mode,
+    /// `--host H`: only this host of the command's group.
+    pub only_host: Option<&'a str>,
+}
+
+/// Where one copy of the command runs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    Local,
+    Ssh(SshTarget),
+    /// A `promql` block: a query against the playbook's Prometheus.
+    Prometheus,
+}
+
+/// Whether a command changes things, and why opsdeck thinks so.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Danger {
+    Reads,
+    Changes {
+        /// The classifier's rule, or `kind=remediate` when the author said so.
+        rule: String,
+        why: String,
+    },
+}
+
+impl Danger {
+    pub fn changes(&self) -> bool {
+        matches!(self, Danger::Changes { .. })
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Plan {
+    pub command_id: String,
+    /// The exact text that runs, values filled and quoted.
+    pub script: String,
+    /// The same with every secret as dots: what is shown and recorded.
+    pub shown: String,
+    /// `local` or the host group's name.
+    pub host_group: String,
+    pub hosts: Vec<String>,
+    /// One per host, in the same order, with its connection settings.
+    pub targets: Vec<Target>,
+    pub danger: Danger,
+    /// What the responder must type before a command that changes things runs.
+    pub type_to_confirm: Option<String>,
+    /// Secret values in every form they take in `script`: redacted everywhere.
+    pub secrets: Vec<String>,
+    pub timeout: Duration,
+}
+
+impl Plan {
+    /// `deploy@web1:2222, web2 (ssh_config ./ssh/config)`: each host as it
+    /// will be reached, and the ssh_config that may change how.
+    pub fn where_it_runs(&self) -> String {
+        let mut configs: Vec<String> = Vec::new();
+        for target in &self.targets {
+            if let Target::Ssh(SshTarget {
+                ssh_config: Some(path),
+                ..
+            }) = target
+            {
+                let path = path.display().to_string();
+                if !configs.contains(&path) {
+                    configs.push(path);
+                }
+            }
+        }
+        let hosts = self.host_list();
+        if configs.is_empty() {
+            hosts
+        } else {
+            format!("{hosts} (ssh_config {})", configs.join(", "))
+        }
+    }
+
+    fn host_list(&self) -> String {
+        let shown: Vec<String> = self
+            .targets
+            .iter()
+            .zip(&self.hosts)
+            .map(|(target, host)| match target {
+                Target::Ssh(ssh) => ssh.describe(),
+                Target::Local | Target::Prometheus => host.clone(),
+            })
+            .collect();
+        if shown.is_empty() {
+            self.hosts.join(", ")
+        } else {
+            shown.join(", ")
+        }
+    }
+}
+
+/// Why a command will not run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    NoSuchCommand {
+        known: Vec<String>,
+    },
+    ShowOnly,
+    ReadOnly {
+        why: String,
+    },
+    NotInGroup {
+        host: String,
+        group: String,
+        hosts: Vec<String>,
+    },
+    /// A value cannot be made data where its placeholder stands.
+    Unsafe {
+        name: String,
+        offset: usize,
+        reason: String,
+    },
+}
+
+impl Refusal {
+    pub fn reason(&self) -> String {
+        match self {
+            Refusal::NoSuchCommand { known } => {
+                format!(
+                    "there is no such command; the playbook's commands are: {}",
+                    known.join(", ")
+                )
+            }
+            Refusal::ShowOnly => "it is marked `run=false` (shown, never run)".into(),
+            Refusal::ReadOnly { why } => {
+                format!("it changes things ({why}) and read-only mode is on")
+            }
+            Refusal::NotInGroup { host, group, hosts } => format!(
+                "`{host}` is not a host of `{group}`; its hosts are: {}",
+                hosts.join(", ")
+            ),
+            Refusal::Unsafe { name, reason, .. } => {
+                format!("the value of `{name}` cannot be used safely: {reason}")
+            }
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Planned {
+    Ready(Box<Plan>),
+    /// Values still to ask for (the console prompts; `exec` names `--var`s).
+    Ask(Vec<Missing>),
+    Refused(Refusal),
+}
+
+pub fn plan(request: &Request) -> Planned {
+    let playbook = request.playbook;
+    let Some(command) = playbook.command(request.command_id) else {
+        let known = playbook.commands().map(|c| c.id.clone()).collect();
+        return Planned::Refused(Refusal::NoSuchCommand { known });
+    };
+    if command.show_only {
+        return Planned::Refused(Refusal::ShowOnly);
+    }
+    let filled = match fill(&command.run, playbook, request.values) {
+        Ok(filled) => filled,
+        Err(FillError::Missing(missing)) => return Planned::Ask(missing),
+        Err(FillError::Unsafe {
+            name,
+            offset,
+            reason,
+        }) => {
+            return Planned::Refused(Refusal::Unsafe {
+                name,
+                offset,
+                reason,
+            });
+        }
+    };
+    let danger = danger(command, &filled.script);
+    if let Danger::Changes { why, .. } = &danger
+        && request.mode == Mode::ReadOnly
+    {
+        return Planned::Refused(Refusal::ReadOnly { why: why.clone() });
+    }
+    let hosts = match select_hosts(playbook, command, request.only_host) {
+        Ok(hosts) => hosts,
+        Err(refusal) => return Planned::Refused(refusal),
+    };
+    let targets = hosts
+        .iter()
+        .map(|host| target(playbook, command, host, request.playbook_dir))
+        .collect();
+    let type_to_confirm = danger.changes().then(|| confirm_name(playbook, command));
+    Planned::Ready(Box::new(Plan {
+        command_id: command.id.clone(),
+        script: filled.script,
+        shown: filled.shown,
+        host_group: command.host.clone(),
+        hosts,
+        targets,
+        danger,
+        type_to_confirm,
+        secrets: filled.secrets,
+        timeout: command.timeout,
+    }))
+}
+
+/// The author's `kind=remediate`, else what the command's own text does. An
+/// explicit `kind=diagnose` with `allow=RULE` is the author vouching for it.
+fn danger(command: &Command, script: &str) -> Danger {
+    if command.kind == Kind::Remediate {
+        return Danger::Changes {
+            rule: "kind=remediate".into(),
+            why: "the playbook marks it as a remediation".into(),
+        };
+    }
+    if command.lang == "promql" {
+        return Danger::Reads;
+    }
+    match shim_classify(script) {
+        Some(finding) if !command.allow.iter().any(|a| a == finding.rule) => Danger::Changes {
+            rule: finding.rule.to_string(),
+            why: finding.why,
+        },
+        _ => Danger::Reads,
+    }
+}
+
+/// The host group's name; for a command on this machine, the service, else the command's id.
+fn confirm_name(playbook: &Playbook, command: &Command) -> String {
+    if command.host != LOCAL {
+        return command.host.clone();
+    }
+    playbook
+        .service
+        .clone()
+        .unwrap_or_else(|| command.id.clone())
+}
+
+/// The host name of this machine in plans, groups and the incident log.
+pub const LOCAL: &str = "local";
+
+/// The hosts a command runs on, in the group's order; `only` picks one.
+pub fn select_hosts(
+    playbook: &Playbook,
+    command: &Command,
+    only: Option<&str>,
+) -> Result<Vec<String>, Refusal> {
+    let all = group_hosts(playbook, command);
+    match only {
+        None => Ok(all),
+        Some(wanted) if all.iter().any(|h| h == wanted) => Ok(vec![wanted.to_string()]),
+        Some(wanted) => Err(Refusal::NotInGroup {
+            host: wanted.to_string(),
+            group: command.host.clone(),
+            hosts: all,
+        }),
+    }
+}
+
+/// Every host of the command's group (a host name alone is its own group).
+pub fn group_hosts(playbook: &Playbook, command: &Command) -> Vec<String> {
+    match playbook.hosts.get(&command.host) {
+        Some(group) => group.hosts.clone(),
+        None => vec![command.host.clone()],
+    }
+}
+
+fn target(playbook: &Playbook, command: &Command, host: &str, dir: &Path) -> Target {
+    if command.lang == "promql" {
+        return Target::Prometheus;
+    }
+    if command.host == LOCAL {
+        return Target::Local;
+    }
+    Target::Ssh(match playbook.hosts.get(&command.host) {
+        Some(group) => SshTarget::from_group(&command.host, group, host, dir),
+        None => SshTarget::new(host),
+    })
+}
+
+// TEMPORARY until shell::danger lands.
+struct ShimFinding {
+    rule: &'static str,
+    why: String,
+}
+fn shim_classify(_script: &str) -> Option<ShimFinding> {
+    None
+}

@@ -1,0 +1,181 @@
+//! Every placeholder in a command's text, found in one pass over the
+//! template (never over substituted text, so a value is never read again):
+//! `{{name}}`, wiki `<…>` (with the quotes around it), and `$NAME` that the
+//! command itself never sets.
+
+use crate::playbook::front_matter::is_identifier;
+use crate::playbook::wiki_placeholders::angle_placeholders;
+use crate::shell::syntax::{Script, parse};
+use std::collections::BTreeSet;
+use std::ops::Range;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Placeholder {
+    /// The name a value is looked up by (`--var NAME=…`).
+    pub name: String,
+    /// The `<…>` text it came from, shown when asking for it.
+    pub hint: Option<String>,
+    /// The bytes it replaces in the template.
+    pub range: Range<usize>,
+}
+
+/// `{{name}}` and `<…>` placeholders in order; `<…>` inside `{{…}}` is not one.
+pub fn substituted(script: &str) -> Vec<Placeholder> {
+    let mut found = templates(script);
+    for angle in angle_placeholders(script) {
+        let overlaps = found
+            .iter()
+            .any(|t| t.range.start < angle.range.end && angle.range.start < t.range.end);
+        if !overlaps {
+            found.push(Placeholder {
+                name: angle.name,
+                hint: Some(angle.hint),
+                range: angle.range,
+            });
+        }
+    }
+    found.sort_by_key(|p| p.range.start);
+    found
+}
+
+fn templates(script: &str) -> Vec<Placeholder> {
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(open) = script[from..].find("{{").map(|at| from + at) {
+        let Some(close) = script[open + 2..].find("}}").map(|at| open + 2 + at) else {
+            break;
+        };
+        let name = script[open + 2..close].trim();
+        if is_identifier(name) {
+            found.push(Placeholder {
+                name: name.to_string(),
+                hint: None,
+                range: open..close + 2,
+            });
+        }
+        from = close + 2;
+    }
+    found
+}
+
+/// Environment variables a shell always has: never asked for.
+const SHELL_VARS: &[&str] = &[
+    "HOME",
+    "PATH",
+    "USER",
+    "SHELL",
+    "PWD",
+    "OLDPWD",
+    "TERM",
+    "LANG",
+    "HOSTNAME",
+    "TMPDIR",
+    "UID",
+    "EUID",
+    "PPID",
+    "RANDOM",
+    "LINENO",
+    "SECONDS",
+    "IFS",
+    "LOGNAME",
+    "EDITOR",
+    "PAGER",
+    "KUBECONFIG",
+];
+
+/// `$NAMESPACE` / `${POD}` expanded by the shell (not inside `'…'`), upper
+/// case, that the script never assigns, in order of first use.
+pub fn env_names(script: &str) -> Vec<String> {
+    env_names_in(&parse(script))
+}
+
+pub fn env_names_in(parsed: &Script) -> Vec<String> {
+    let mut used = Vec::new();
+    let mut assigned = BTreeSet::new();
+    let mut cursor = parsed.tree.walk();
+    let mut stack = vec![parsed.tree.root_node()];
+    while let Some(node) = stack.pop() {
+        match node.kind() {
+            "simple_expansion" | "expansion" => {
+                if let Some(name) = first_child_of_kind(node, "variable_name") {
+                    used.push(parsed.node_text(name).to_string());
+                }
+            }
+            "variable_assignment" | "for_statement" => {
+                if let Some(name) = first_child_of_kind(node, "variable_name") {
+                    assigned.insert(parsed.node_text(name).to_string());
+                }
+            }
+            // `read NAME`: every plain word after `read` is set by it.
+            "command" if command_name(parsed, node) == Some("read") => {
+                for child in node.named_children(&mut cursor) {
+                    if child.kind() == "word" {
+                        assigned.insert(parsed.node_text(child).to_string());
+                    }
+                }
+            }
+            _ => {}
+        }
+        for child in node
+            .children(&mut cursor)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+        {
+            stack.push(child);
+        }
+    }
+    let mut names: Vec<String> = Vec::new();
+    for name in used {
+        let upper = name.len() >= 2
+            && name.starts_with(|c: char| c.is_ascii_uppercase())
+            && name
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+        if upper
+            && !SHELL_VARS.contains(&name.as_str())
+            && !assigned.contains(&name)
+            && !names.contains(&name)
+        {
+            names.push(name);
+        }
+    }
+    names
+}
+
+fn first_child_of_kind<'t>(
+    node: tree_sitter::Node<'t>,
+    kind: &str,
+) -> Option<tree_sitter::Node<'t>> {
+    let mut cursor = node.walk();
+    node.children(&mut cursor).find(|c| c.kind() == kind)
+}
+
+fn command_name<'a>(parsed: &'a Script, command: tree_sitter::Node) -> Option<&'a str> {
+    first_child_of_kind(command, "command_name").map(|n| parsed.node_text(n))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_and_angles_are_found_in_order_with_their_ranges() {
+        let script = "kubectl -n <namespace> logs '<pod name>' {{since}} < in.txt <<EOF";
+        let found = substituted(script);
+        let names: Vec<&str> = found.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["namespace", "pod_name", "since"]);
+        assert_eq!(&script[found[1].range.clone()], "'<pod name>'");
+    }
+
+    #[test]
+    fn env_names_are_expansions_the_script_does_not_set() {
+        let script = "POD=x; for N in a; do :; done; read R; kubectl -n $NAMESPACE get ${POD} $N $R $HOME ${DEPLOYMENT} $lower $1 '$QUOTED' \"$IN_DQ\"";
+        assert_eq!(env_names(script), ["NAMESPACE", "DEPLOYMENT", "IN_DQ"]);
+    }
+
+    #[test]
+    fn awk_fields_in_single_quotes_are_not_placeholders() {
+        assert!(env_names("ps aux | awk '{print $NF}'").is_empty());
+    }
+}

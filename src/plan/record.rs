@@ -1,0 +1,38 @@
+//! The incident log's entries for a plan and its driver's reports: one
+//! place, used by the console and `opsdeck exec` alike.
+
+use super::{Danger, Plan};
+use crate::exec::outcome::{self, HostResult};
+use crate::incident::Entry;
+
+/// The responder confirmed exactly this plan.
+pub fn confirmed(plan: &Plan) -> Entry {
+    Entry::CommandConfirmed {
+        command: plan.command_id.clone(),
+        resolved: plan.shown.clone(),
+        hosts: plan.hosts.clone(),
+        changes: match &plan.danger {
+            Danger::Changes { rule, why } => Some(format!("{why} [{rule}]")),
+            Danger::Reads => None,
+        },
+    }
+}
+
+/// `host` of the run of `command` began.
+pub fn started(command: &str, host: &str) -> Entry {
+    Entry::CommandStarted {
+        command: command.to_string(),
+        host: host.to_string(),
+    }
+}
+
+/// `host` of the run of `command` ended (or could not start).
+pub fn finished(
+    command: &str,
+    host: &str,
+    result: &HostResult,
+    output_file: String,
+    last_lines: Vec<String>,
+) -> Entry {
+    outcome::finished_entry(command, host, result, output_file, last_lines)
+}
