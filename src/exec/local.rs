@@ -1,5 +1,8 @@
-//! The local runner: `sh -c` in its own process group, output streamed line by
+//! The local runner: `sh` in its own process group, output streamed line by
 //! line, a timeout and cancel that reach every grandchild.
+//!
+//! The script travels in the environment, not in argv: every user can read
+//! argv (`ps`), only the owner can read the environment.
 
 use super::lines::ChunkSplitter;
 use super::{Chunk, Finished, Runner, Stream};
@@ -14,6 +17,21 @@ pub const MAX_LINE: usize = 64 * 1024;
 /// Between SIGINT/SIGTERM and SIGKILL, time for the command to clean up.
 pub const KILL_GRACE: Duration = Duration::from_secs(2);
 
+/// `sh -c` this with the script in `OPSDECK_SCRIPT`: the variable is unset
+/// on the script's first line, before any of it runs, so nothing the script
+/// starts inherits it. `$0`, status and line numbers stay those of `sh -c SCRIPT`.
+const RUN_SCRIPT: &str = r#"eval "unset OPSDECK_SCRIPT; $OPSDECK_SCRIPT""#;
+
+/// `sh` set to run `script`, which stays out of argv.
+pub(crate) fn sh_command(script: &str) -> Command {
+    let mut command = Command::new("sh");
+    command
+        .arg("-c")
+        .arg(RUN_SCRIPT)
+        .env("OPSDECK_SCRIPT", script);
+    command
+}
+
 pub struct LocalRunner;
 
 impl Runner for LocalRunner {
@@ -25,9 +43,7 @@ impl Runner for LocalRunner {
         mut cancel: watch::Receiver<bool>,
     ) -> std::io::Result<Finished> {
         let started = Instant::now();
-        let mut child = Command::new("sh")
-            .arg("-c")
-            .arg(script)
+        let mut child = sh_command(script)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

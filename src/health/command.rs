@@ -1,4 +1,5 @@
-//! `command: CMD`: run it with `sh -c`, judge its exit code and output.
+//! `command: CMD`: run it with `sh` as the local runner does (the script in
+//! the environment, out of argv), judge its exit code and output.
 //! Local only for now; a check with a remote `host` waits for the SSH runner.
 
 use super::outcome::{Failure, FailureKind, Outcome, Verdict, format_latency, snippet};
@@ -40,10 +41,8 @@ impl CommandProbe {
                 ),
             );
         }
-        let mut command = tokio::process::Command::new("sh");
+        let mut command = crate::exec::local::sh_command(&self.script);
         command
-            .arg("-c")
-            .arg(&self.script)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

@@ -5,9 +5,12 @@
 //! Reply on stdout:    `NONCE P pid\n` output... `NONCE X code\n`
 //! Reply on stderr:    output... `NONCE X\n`
 //!
-//! Each command runs as `sh -c SCRIPT` in its own session and process group
+//! Each command runs in its own `sh`, in its own session and process group
 //! (`setsid`, so a cancel reaches its children), with stdin from /dev/null
 //! and SIGINT restored (a background job of `sh` starts with it ignored).
+//! As locally, the script reaches that `sh` in `OPSDECK_SCRIPT`, never in
+//! argv (which every user can read), and is `eval`ed with the variable unset
+//! and no positional parameters, so it runs as `sh -c SCRIPT` would.
 //! When it ends, whatever is left of its group is killed, as locally.
 
 /// Passed to the remote login shell as `sh -c DRIVER`.
@@ -21,7 +24,7 @@ while IFS= read -r n; do
 "
   done
   [ -n "$ok" ] || exit 0
-  $S $E sh -c 'printf "%s P %s\n" "$1" "$$"; exec sh -c "$2"' sh "$n" "$s" </dev/null &
+  OPSDECK_SCRIPT="$s" $S $E sh -c 'printf "%s P %s\n" "$1" "$$"; set --; eval "unset OPSDECK_SCRIPT; $OPSDECK_SCRIPT"' sh "$n" </dev/null &
   p=$!
   wait "$p" 2>/dev/null; c=$?
   [ -n "$S" ] && kill -s KILL -- "-$p" 2>/dev/null
