@@ -80,7 +80,10 @@ mod tests {
     fn each_place_gets_its_own_quoting() {
         let v = r#"a'b"c$(x)`y`\z"#;
         assert_eq!(quote_for(&Place::Bare, "shop-web").unwrap(), "shop-web");
-        assert_eq!(quote_for(&Place::Bare, v).unwrap(), r#"'a'\''b"c$(x)`y`\z'"#);
+        assert_eq!(
+            quote_for(&Place::Bare, v).unwrap(),
+            r#"'a'\''b"c$(x)`y`\z'"#
+        );
         assert_eq!(
             quote_for(&Place::SingleQuoted, v).unwrap(),
             r#"a'\''b"c$(x)`y`\z"#

@@ -256,7 +256,10 @@ mod tests {
     fn places_no_quoting_can_make_safe_are_named() {
         assert_eq!(place("echo $((PH + 1))"), Err(Unplaceable::Name));
         assert_eq!(place("echo ${X:-PH}"), Err(Unplaceable::Expansion));
-        assert_eq!(place("echo \"`ls PH`\""), Err(Unplaceable::BackticksInQuotes));
+        assert_eq!(
+            place("echo \"`ls PH`\""),
+            Err(Unplaceable::BackticksInQuotes)
+        );
         assert_eq!(place("echo \"abc PH"), Err(Unplaceable::Unreadable));
     }
 }

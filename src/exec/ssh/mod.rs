@@ -3,7 +3,7 @@
 //!
 //! One master connection per host ([`pool`]), opened on first use with strict
 //! host-key checking, `BatchMode` and a connect timeout. On it, a persistent
-//! remote shell ([`driver`], [`shell`]) runs each command in its own `sh -c`
+//! remote shell ([`driver`], [`shell`]) runs each command in its own `sh`
 //! with stdin from /dev/null, so later commands pay neither a login nor
 //! sshd's per-session set-up.
 
