@@ -10,7 +10,7 @@ use super::placeholders::{Placeholder, env_names_in, substituted};
 use super::values::{Found, lookup};
 use crate::playbook::Playbook;
 use crate::shell::quote::{quote_for, shell_quote};
-use crate::shell::syntax::{Script, parse};
+use crate::shell::syntax::{Place, Script, parse};
 use std::collections::BTreeMap;
 
 /// What a secret looks like wherever it is shown: the same for every secret.
@@ -85,6 +85,9 @@ pub fn fill(
         head.push_line_export(name, &value);
     }
     let mut body = Filled::default();
+    let mut heredoc_values = Vec::new();
+    // The script as the grammar checks it: here-document values left as markers.
+    let mut checked = String::with_capacity(template.len());
     let mut copied = 0;
     for ((placeholder, marker), value) in placeholders.iter().zip(&markers).zip(filled) {
         let value = value.expect("missing values returned above");
@@ -98,13 +101,37 @@ pub fn fill(
             .map_err(|e| refuse(e.reason()))?;
         let quoted = quote_for(&place, &value.value).map_err(|e| refuse(e.reason()))?;
         body.push_template(&template[copied..placeholder.range.start]);
+        if let Place::Heredoc {
+            strip_tabs,
+            delimiter,
+            ..
+        } = &place
+        {
+            let refusal = refuse(
+                "with this value a line of the here-document would equal its end word, and the lines after it would run as commands",
+            );
+            heredoc_values.push((body.script.len(), *strip_tabs, delimiter.clone(), refusal));
+        }
         body.push_value(&quoted, &value);
+        // The grammar misreads `\$` in a here-document; values there are
+        // checked on the text instead (escaped, no newline, `ends_heredoc`).
+        checked.push_str(&template[copied..placeholder.range.start]);
+        match place {
+            Place::Heredoc { .. } => checked.push_str(&marked[marker.clone()]),
+            _ => checked.push_str(&quoted),
+        }
         copied = placeholder.range.end;
     }
     body.push_template(&template[copied..]);
+    checked.push_str(&template[copied..]);
+    for (at, strip_tabs, delimiter, refusal) in heredoc_values {
+        if ends_heredoc(&body.script, at, strip_tabs, &delimiter) {
+            return Err(refusal);
+        }
+    }
 
     if let Some(first) = placeholders.first()
-        && structure(&parse(&body.script)) != structure(&parsed)
+        && structure(&parse(&checked)) != structure(&parsed)
     {
         return Err(FillError::Unsafe {
             name: first.name.clone(),
@@ -153,6 +180,19 @@ impl Filled {
             }
         }
     }
+}
+
+/// Would the line around byte `at` end the here-document (a line equal to its end word)?
+fn ends_heredoc(script: &str, at: usize, strip_tabs: bool, delimiter: &str) -> bool {
+    let start = script[..at].rfind('\n').map_or(0, |i| i + 1);
+    let end = script[at..].find('\n').map_or(script.len(), |i| at + i);
+    let line = &script[start..end];
+    let line = if strip_tabs {
+        line.trim_start_matches('\t')
+    } else {
+        line
+    };
+    line == delimiter
 }
 
 /// The template with each placeholder replaced by a marker no shell treats

@@ -64,16 +64,25 @@ pub fn angle_placeholders(script: &str) -> Vec<Angle> {
     found
 }
 
-/// `… POD=` right before a placeholder → `POD`.
+/// `POD=` right before a placeholder, where the shell reads an assignment
+/// (the start of a command, or after `export`), → `POD`. In `echo ns=<x>`
+/// or `"ns=<x>"` it is text, not an assignment.
 fn assigned_name(before: &str) -> Option<String> {
     let before = before.strip_suffix('=')?;
-    let name: String = before
-        .chars()
-        .rev()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-        .collect();
-    let name: String = name.chars().rev().collect();
-    (!name.is_empty() && name.starts_with(|c: char| c.is_ascii_alphabetic())).then_some(name)
+    let start = before
+        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .map_or(0, |i| i + 1);
+    let name = &before[start..];
+    if name.is_empty() || !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return None;
+    }
+    let prefix = before[..start].trim_end_matches([' ', '\t']);
+    let at_command_start = prefix.is_empty()
+        || prefix.ends_with(['\n', ';', '&', '|', '(', '{'])
+        || ["export", "local", "readonly", "then", "do", "else"]
+            .iter()
+            .any(|word| prefix.ends_with(word));
+    at_command_start.then(|| name.to_string())
 }
 
 /// `pod name from alert` → `pod_name_from_alert`.
@@ -101,5 +110,14 @@ mod tests {
         assert_eq!(found[0].name, "namespace");
         assert_eq!(&script[found[1].range.clone()], "'<pod name>'");
         assert_eq!(found[1].name, "pod_name");
+    }
+
+    #[test]
+    fn only_a_real_assignment_names_its_placeholder() {
+        let name = |script: &str| angle_placeholders(script)[0].name.clone();
+        assert_eq!(name("POD='<failed pod>'"), "POD");
+        assert_eq!(name("x; export NS=<namespace>"), "NS");
+        assert_eq!(name("echo \"ns=<namespace>\""), "namespace");
+        assert_eq!(name("echo pw=<db password>"), "db_password");
     }
 }

@@ -10,6 +10,8 @@ pub enum Unquotable {
     Nul,
     /// A newline would end the comment or start a line that ends the here-document.
     Newline,
+    /// Inside backticks a `\` or `` ` `` is read twice, by rules shells disagree on.
+    Backticks,
 }
 
 impl Unquotable {
@@ -18,6 +20,9 @@ impl Unquotable {
             Unquotable::Nul => "the value contains a NUL byte, which no shell can hold",
             Unquotable::Newline => {
                 "the value contains a newline, and it stands in a comment or a here-document, where a newline would end that part and make the rest code"
+            }
+            Unquotable::Backticks => {
+                "the value contains a backslash, a backtick or a character that needs one, and it stands inside backticks, where backslashes are read twice; write `$(…)` instead of backticks"
             }
         }
     }
@@ -40,9 +45,24 @@ pub fn quote_for(place: &Place, value: &str) -> Result<String, Unquotable> {
         }
         Place::Heredoc { quoted: true, .. } | Place::Comment => value.to_string(),
         Place::Heredoc { quoted: false, .. } => escape(value, &['\\', '$', '`']),
-        // Inside backticks the shell removes one level of `\` before reading the text.
-        Place::Backticks(inner) => escape(&quote_for(inner, value)?, &['\\', '`', '$']),
+        Place::Backticks(inner) => in_backticks(inner, value)?,
     })
+}
+
+/// Inside `` `…` `` the shell removes one level of `\` before reading the
+/// text, so only quoting without backslashes is used: `'` becomes `'"'"'`.
+fn in_backticks(inner: &Place, value: &str) -> Result<String, Unquotable> {
+    let single = |v: &str| v.replace('\'', r#"'"'"'"#);
+    let quoted = match inner {
+        Place::Bare if is_plain(value) => value.to_string(),
+        Place::Bare => format!("'{}'", single(value)),
+        Place::SingleQuoted => single(value),
+        other => quote_for(other, value)?,
+    };
+    if value.contains(['`', '\\']) || quoted.contains('\\') {
+        return Err(Unquotable::Backticks);
+    }
+    Ok(quoted)
 }
 
 /// POSIX single-quoting for a bare word: `it's` → `'it'\''s'`. Plain words stay readable.
@@ -92,10 +112,12 @@ mod tests {
             quote_for(&Place::DoubleQuoted, v).unwrap(),
             r#"a'b\"c\$(x)\`y\`\\z"#
         );
+        let in_backticks = Place::Backticks(Box::new(Place::Bare));
         assert_eq!(
-            quote_for(&Place::Backticks(Box::new(Place::Bare)), "$(x)").unwrap(),
-            r"'\$(x)'"
+            quote_for(&in_backticks, "$(x) it's").unwrap(),
+            r#"'$(x) it'"'"'s'"#
         );
+        assert_eq!(quote_for(&in_backticks, "a`b"), Err(Unquotable::Backticks));
         let comment = quote_for(&Place::Comment, "a\nreboot");
         assert_eq!(comment, Err(Unquotable::Newline));
         assert_eq!(quote_for(&Place::Bare, "a\0b"), Err(Unquotable::Nul));

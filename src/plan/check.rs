@@ -1,0 +1,50 @@
+//! `opsdeck check`: placeholders that stand where no quoting can make a
+//! value plain data (`${X:-{{v}}}`, `$(( {{n}} + 1 ))`, unreadable text),
+//! reported at their `line:col` before anyone is asked for a value.
+
+use super::fill::{FillError, fill};
+use super::placeholders::{env_names, substituted};
+use crate::playbook::Playbook;
+use crate::playbook::diagnostic::Diagnostic;
+use crate::playbook::model::{Command, Pos};
+use std::collections::BTreeMap;
+
+pub fn unsafe_places(playbook: &Playbook) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for command in playbook.commands() {
+        if command.show_only || command.lang == "promql" {
+            continue;
+        }
+        // Where a placeholder stands decides; any plain value shows it.
+        let mut values: BTreeMap<String, String> = substituted(&command.run)
+            .into_iter()
+            .map(|p| (p.name, "x".to_string()))
+            .collect();
+        values.extend(env_names(&command.run).into_iter().map(|n| (n, "x".into())));
+        if let Err(FillError::Unsafe {
+            name,
+            offset,
+            reason,
+        }) = fill(&command.run, playbook, &values)
+        {
+            out.push(
+                Diagnostic::error(
+                    "unsafe-placeholder",
+                    pos_in_run(command, offset),
+                    format!("in `{}`, no value of `{name}` can be used safely: {reason}", command.id),
+                )
+                .help("move the placeholder to a plain word or into quotes, e.g. `\"{{name}}\"`; opsdeck refuses to run the command until then"),
+            );
+        }
+    }
+    out
+}
+
+/// The file position of byte `offset` of a command's text: its lines start
+/// on the line after the fence (or `run:` key).
+fn pos_in_run(command: &Command, offset: usize) -> Pos {
+    let before = &command.run[..offset.min(command.run.len())];
+    let line = before.matches('\n').count() as u32;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32;
+    Pos::new(command.pos.line + 1 + line, col + 1)
+}
