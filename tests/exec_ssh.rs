@@ -311,6 +311,10 @@ echo unit={{{{unit}}}}
 ```sh {{id=slow host=web timeout=1s}}
 sleep 30
 ```
+
+```sh {{id=quoted host=web}}
+printf '%s|' {{{{v}}}} 'x{{{{v}}}}y' "x{{{{v}}}}y" "$(printf '%s' {{{{v}}}})"
+```
 "#,
             hosts = hosts.join(", "),
             config = config.display()
@@ -489,4 +493,34 @@ fn a_hostile_variable_value_cannot_break_out_over_ssh() {
         other.stdout
     );
     assert!(!std::path::Path::new("/tmp/pwned-subst").exists());
+}
+
+#[test]
+fn hostile_values_reach_the_remote_host_as_data() {
+    let Some(sshd) = start_or_skip("hostile_values_reach_the_remote_host_as_data") else {
+        return;
+    };
+    let remote = Remote::new(&sshd, &["web1"]);
+    let marker = format!("/tmp/opsdeck-pwned-{}", std::process::id());
+    for value in [
+        format!("$(touch {marker})"),
+        format!("`touch {marker}`"),
+        format!("'; touch {marker}; '"),
+        format!("\"; touch {marker}; \""),
+        format!("a\ntouch {marker}\n"),
+        "<pod> $Y {{z}} \\ -n".to_string(),
+    ] {
+        let out = remote.exec(&["quoted", "--var", &format!("v={value}")]);
+        out.assert_exit(0);
+        let plain = value.trim_end_matches('\n');
+        assert_eq!(
+            out.stdout,
+            format!("{value}|x{value}y|x{value}y|{plain}|\n"),
+            "the remote shell printed something else for {value:?}"
+        );
+        assert!(
+            !std::path::Path::new(&marker).exists(),
+            "{value:?} ran as code"
+        );
+    }
 }
