@@ -171,3 +171,27 @@ fn opsdeck_exec_posts_its_events_and_records_a_dead_webhook() {
     assert!(events.contains("\"kind\":\"notify_failed\""), "{events}");
     assert!(events.contains("\"kind\":\"command_finished\""), "{events}");
 }
+
+#[test]
+fn a_webhook_url_is_a_credential_and_never_recorded() {
+    let (url, _) = webhook(404, 20);
+    let hook = format!("{url}/services/T0KEN/xoxb-s3cret-token");
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        "---\ntitle: Hooked\nnotify: {{webhook: \"{hook}\"}}\n---\n# Hooked\n\n## Look\n```sh {{id=look}}\necho looked\n```\n"
+    );
+    std::fs::write(dir.path().join("pb.md"), text).unwrap();
+    let data = dir.path().join("data").display().to_string();
+    common::run_opsdeck_env(
+        dir.path(),
+        ["exec", "pb.md", "look"],
+        &[("OPSDECK_DATA_DIR", &data)],
+    )
+    .assert_exit(0);
+    let events = common::only_incident_events(&dir.path().join("data"));
+    assert!(
+        events.contains("HTTP 404 from"),
+        "the failure is recorded: {events}"
+    );
+    assert!(!events.contains("xoxb-s3cret-token"), "{events}");
+}

@@ -146,6 +146,11 @@ impl IncidentLog {
 
     /// Posts every later event to `url` (needs a tokio runtime).
     pub fn notify_to(&mut self, url: &str) -> Result<(), String> {
+        // A webhook URL is a credential (chat webhooks carry their token in
+        // the path): it is redacted from every event, delivery errors included.
+        for form in webhook_url_forms(url) {
+            self.redactor.add_secret(form);
+        }
         let (failures, reports) = mpsc::unbounded_channel();
         let notifier = Notifier::start(url.to_string(), failures)?;
         if let Some(opened) = self.opened.take() {
@@ -277,4 +282,22 @@ fn redact_value(value: &mut Value, redactor: &Redactor) {
         Value::Object(map) => redact_strings(map, redactor),
         _ => {}
     }
+}
+
+/// The URL as given, as a URL library prints it, and its path and query.
+fn webhook_url_forms(url: &str) -> Vec<String> {
+    let mut forms = vec![url.to_string()];
+    if let Ok(parsed) = url::Url::parse(url) {
+        forms.push(parsed.to_string());
+        let mut tail = parsed.path().to_string();
+        if let Some(query) = parsed.query() {
+            tail.push('?');
+            tail.push_str(query);
+        }
+        // `/` alone or a short path names nothing secret.
+        if tail.len() > 8 {
+            forms.push(tail);
+        }
+    }
+    forms
 }
