@@ -28,7 +28,7 @@ echo one; echo two >&2; echo three
 exit 7
 ```
 
-```sh {id=signal}
+```sh {id=signal allow=process-control}
 kill -9 $$
 ```
 

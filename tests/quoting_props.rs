@@ -43,9 +43,10 @@ fn never(_: &str) -> bool {
 fn backtick_refusal(v: &str) -> bool {
     v.contains(['`', '\\'])
 }
-/// A newline ends a here-document line; a line equal to the end word ends the document.
+/// A newline ends a here-document line; a line that starts with the end word
+/// may end the document (shells disagree), so such values are refused.
 fn heredoc_refusal(v: &str) -> bool {
-    v.contains('\n') || v == "EOF"
+    v.contains('\n') || v.starts_with("EOF")
 }
 
 const CONTEXTS: &[Context] = &[

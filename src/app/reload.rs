@@ -36,6 +36,7 @@ pub fn apply(state: &mut State, playbook: Playbook) {
         .iter()
         .position(|s| Some(&s.title) == selected_title.as_ref());
     state.health = keep_health(std::mem::take(&mut state.health), &playbook);
+    state.dangers = crate::plan::dangers(&playbook);
     state.playbook = playbook;
     match same_step {
         Some(step) => state.selected_step = step,

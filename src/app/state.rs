@@ -68,6 +68,8 @@ pub struct State {
     pub source_name: String,
     /// Relative paths in the playbook's SSH settings are resolved against it.
     pub playbook_dir: std::path::PathBuf,
+    /// Whether each command's text changes things, by id (`plan::dangers`).
+    pub dangers: BTreeMap<String, crate::plan::Danger>,
     pub mode: Mode,
     pub focus: Focus,
     pub selected_step: usize,
@@ -104,6 +106,7 @@ impl State {
             _ => std::path::PathBuf::from("."),
         };
         State {
+            dangers: crate::plan::dangers(&playbook),
             playbook,
             playbook_dir,
             source_name,

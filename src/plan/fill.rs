@@ -108,7 +108,7 @@ pub fn fill(
         } = &place
         {
             let refusal = refuse(
-                "with this value a line of the here-document would equal its end word, and the lines after it would run as commands",
+                "with this value a line of the here-document would start with its end word, and the lines after it could run as commands",
             );
             heredoc_values.push((body.script.len(), *strip_tabs, delimiter.clone(), refusal));
         }
@@ -182,7 +182,9 @@ impl Filled {
     }
 }
 
-/// Would the line around byte `at` end the here-document (a line equal to its end word)?
+/// Could the line around byte `at` end the here-document? A line equal to
+/// its end word does; one that starts with it is refused too, as shells
+/// disagree about it (dash drops the byte after the word).
 fn ends_heredoc(script: &str, at: usize, strip_tabs: bool, delimiter: &str) -> bool {
     let start = script[..at].rfind('\n').map_or(0, |i| i + 1);
     let end = script[at..].find('\n').map_or(script.len(), |i| at + i);
@@ -192,7 +194,7 @@ fn ends_heredoc(script: &str, at: usize, strip_tabs: bool, delimiter: &str) -> b
     } else {
         line
     };
-    line == delimiter
+    line.starts_with(delimiter)
 }
 
 /// The template with each placeholder replaced by a marker no shell treats

@@ -14,6 +14,7 @@ pub mod values;
 
 use crate::exec::ssh::SshTarget;
 use crate::playbook::Playbook;
+use crate::shell::danger::{Finding, classify_all};
 use crate::playbook::model::{Command, Kind};
 use fill::{FillError, Missing, fill};
 use std::collections::BTreeMap;
@@ -257,6 +258,28 @@ pub fn plan(request: &Request) -> Planned {
     }))
 }
 
+/// What a command's text says before any value is filled, for showing it in
+/// the step (the plan judges the filled script again).
+pub fn danger_of(command: &Command) -> Danger {
+    if command.kind == Kind::Remediate || command.lang == "promql" {
+        return danger(command, "");
+    }
+    judged(command, template_findings(&command.run))
+}
+
+/// Every reason a command's text changes things, its placeholders read as plain words.
+pub fn template_findings(script: &str) -> Vec<Finding> {
+    classify_all(&placeholders::neutralised(script))
+}
+
+/// Every command's [`danger_of`], by id: worked out once per playbook load.
+pub fn dangers(playbook: &Playbook) -> BTreeMap<String, Danger> {
+    playbook
+        .commands()
+        .map(|c| (c.id.clone(), danger_of(c)))
+        .collect()
+}
+
 /// The author's `kind=remediate`, else what the command's own text does. An
 /// explicit `kind=diagnose` with `allow=RULE` is the author vouching for it.
 fn danger(command: &Command, script: &str) -> Danger {
@@ -269,12 +292,21 @@ fn danger(command: &Command, script: &str) -> Danger {
     if command.lang == "promql" {
         return Danger::Reads;
     }
-    match shim_classify(script) {
-        Some(finding) if !command.allow.iter().any(|a| a == finding.rule) => Danger::Changes {
+    judged(command, classify_all(script))
+}
+
+/// The first finding the command's `allow=` does not vouch for: `allow=`
+/// covers one rule, never the rest.
+fn judged(command: &Command, findings: Vec<Finding>) -> Danger {
+    match findings
+        .into_iter()
+        .find(|f| !command.allow.iter().any(|a| a == f.rule))
+    {
+        Some(finding) => Danger::Changes {
             rule: finding.rule.to_string(),
             why: finding.why,
         },
-        _ => Danger::Reads,
+        None => Danger::Reads,
     }
 }
 
@@ -331,11 +363,3 @@ fn target(playbook: &Playbook, command: &Command, host: &str, dir: &Path) -> Tar
     })
 }
 
-// TEMPORARY until shell::danger lands.
-struct ShimFinding {
-    rule: &'static str,
-    why: String,
-}
-fn shim_classify(_script: &str) -> Option<ShimFinding> {
-    None
-}

@@ -58,6 +58,20 @@ fn templates(script: &str) -> Vec<Placeholder> {
     found
 }
 
+/// The script with each `{{name}}` and `<…>` placeholder as one plain word,
+/// so that `<namespace>` reads as a value, not a redirection.
+pub fn neutralised(script: &str) -> String {
+    let mut text = String::with_capacity(script.len());
+    let mut copied = 0;
+    for placeholder in substituted(script) {
+        text.push_str(&script[copied..placeholder.range.start]);
+        text.push_str("PLACEHOLDER");
+        copied = placeholder.range.end;
+    }
+    text.push_str(&script[copied..]);
+    text
+}
+
 /// Environment variables a shell always has: never asked for.
 const SHELL_VARS: &[&str] = &[
     "HOME",

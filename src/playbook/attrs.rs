@@ -154,11 +154,15 @@ fn apply(command: &mut Command, attr: &Attr, show_only_key: &str, report: &mut R
         "kind" => match value {
             "diagnose" => command.kind = Kind::Diagnose,
             "remediate" => command.kind = Kind::Remediate,
-            _ => report.push(
-                Diagnostic::error("bad-kind", attr.value_pos, format!("unknown kind `{value}`"))
-                    .span(value.chars().count())
-                    .help("use `kind=diagnose` (reads only, the default) or `kind=remediate` (changes things)"),
-            ),
+            _ => {
+                // A bad kind is not the author's decision either way: no lint on it.
+                command.attr_pos.retain(|(key, _)| key != "kind");
+                report.push(
+                    Diagnostic::error("bad-kind", attr.value_pos, format!("unknown kind `{value}`"))
+                        .span(value.chars().count())
+                        .help("use `kind=diagnose` (reads only, the default) or `kind=remediate` (changes things)"),
+                );
+            }
         },
         "timeout" => match parse_duration(value) {
             Ok(timeout) => command.timeout = timeout,
@@ -210,10 +214,15 @@ fn apply(command: &mut Command, attr: &Attr, show_only_key: &str, report: &mut R
 }
 
 pub fn unknown_rule(rule: &str, pos: Pos) -> Diagnostic {
-    let names: Vec<&str> = super::lint::RULES.iter().map(|r| r.name).collect();
-    Diagnostic::error("unknown-rule", pos, format!("`{rule}` is not a lint rule"))
+    let lint: Vec<&str> = super::lint::RULES.iter().map(|r| r.name).collect();
+    let danger: Vec<&str> = crate::shell::danger::RULES.iter().map(|r| r.0).collect();
+    Diagnostic::error("unknown-rule", pos, format!("`{rule}` is not a rule"))
         .span(rule.chars().count())
-        .help(format!("rules: {}", names.join(", ")))
+        .help(format!(
+            "lint rules: {}; what changes things: {}",
+            lint.join(", "),
+            danger.join(", ")
+        ))
 }
 
 fn boolean(attr: &Attr, report: &mut Report) -> Option<bool> {

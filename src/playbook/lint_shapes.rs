@@ -1,39 +1,11 @@
 //! Shapes in command text that the lint rules look for.
 
-/// Words that change a system; a command using one should say `kind=remediate`.
-const REMEDIATION_WORDS: &[&str] = &[
-    "restart",
-    "stop",
-    "kill",
-    "pkill",
-    "killall",
-    "rm",
-    "drop",
-    "reboot",
-    "shutdown",
-    "delete",
-    "scale",
-    "truncate",
-    "rollback",
-    "vacuum",
-    "halt",
-    "poweroff",
-    "mkfs",
-    "dd",
-    "uninstall",
-];
+use crate::shell::danger::Finding;
 
-pub fn remediation_word(script: &str) -> Option<&'static str> {
-    script
-        .split(|c: char| c.is_whitespace() || ";|&()`'\"".contains(c))
-        .filter_map(|token| {
-            let token = token.to_ascii_lowercase();
-            REMEDIATION_WORDS
-                .iter()
-                .copied()
-                .find(|word| *word == token)
-        })
-        .next()
+/// Why a command's text changes things, every reason in order (see
+/// [`crate::shell::danger`]), its placeholders read as plain words.
+pub fn changes_things(script: &str) -> Vec<Finding> {
+    crate::plan::template_findings(script)
 }
 
 /// Recognises credentials typed into a command: `password=hunter2`,
@@ -134,17 +106,17 @@ mod tests {
     }
 
     #[test]
-    fn remediation_words_are_found_as_words_only() {
+    fn changing_commands_are_found_through_wiki_placeholders() {
+        let rules =
+            |script: &str| -> Vec<&str> { changes_things(script).iter().map(|f| f.rule).collect() };
+        assert_eq!(rules("sudo systemctl restart nginx"), ["service-control"]);
         assert_eq!(
-            remediation_word("sudo systemctl restart nginx"),
-            Some("restart")
+            rules("kubectl delete pod -n <namespace> '<pod name>'"),
+            ["kubernetes"]
         );
-        assert_eq!(remediation_word("rm -rf /tmp/x"), Some("rm"));
-        assert_eq!(
-            remediation_word("systemctl status nginx; grep stopped log"),
-            None
-        );
-        assert_eq!(remediation_word("df -h | sort"), None);
+        assert!(rules("kubectl logs -n <namespace> <pod> --tail=100").is_empty());
+        assert!(rules("systemctl status nginx; grep stopped log").is_empty());
+        assert!(rules("df -h | sort").is_empty());
     }
 
     #[test]

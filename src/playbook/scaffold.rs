@@ -15,6 +15,12 @@ pub fn print_rules() -> u8 {
     println!(
         "\nSilence one for a command with `allow=RULE` in its attributes, for a check with\n`allow: [RULE]` in it, or for the whole playbook with `allow: [RULE]` in the front matter."
     );
+    println!(
+        "\nWhat changes things (such a command needs its target typed, whatever its `kind`;\n`allow=RULE` on the command says it is safe to run without asking):\n"
+    );
+    for (name, why) in crate::shell::danger::RULES {
+        println!("  {name:<26} {why}");
+    }
     0
 }
 

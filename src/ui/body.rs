@@ -3,7 +3,8 @@
 use super::markdown;
 use super::theme::Theme;
 use crate::app::{Focus, State};
-use crate::playbook::model::{Block as Content, Command, Kind};
+use crate::plan::Danger;
+use crate::playbook::model::{Block as Content, Command};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -33,7 +34,8 @@ pub(super) fn body_lines(state: &State, theme: &Theme) -> BodyLines {
             Content::Command(command) => {
                 let selected = focused && body.commands.len() == state.selected_command;
                 let start = body.lines.len();
-                body.lines.extend(command_lines(command, selected, theme));
+                let danger = state.dangers.get(&command.id);
+                body.lines.extend(command_lines(command, danger, selected, theme));
                 if state.mode == crate::app::Mode::Learn {
                     body.lines.extend(learn_lines(state, command, theme));
                 }
@@ -109,9 +111,11 @@ fn learn_lines(state: &State, command: &Command, theme: &Theme) -> Vec<Line<'sta
         .clone()
         .unwrap_or_else(|| "no `explain` given: the text around it says what it is for".into());
     let hosts = crate::plan::group_hosts(&state.playbook, command).join(", ");
-    let kind = match command.kind {
-        Kind::Diagnose => "reads only",
-        Kind::Remediate => "CHANGES things: in a real incident it asks for the target to be typed",
+    let kind = match state.dangers.get(&command.id) {
+        Some(Danger::Changes { why, .. }) => format!(
+            "CHANGES things ({why}): in a real incident it asks for the target to be typed"
+        ),
+        _ => "reads only".to_string(),
     };
     vec![
         Line::from(vec![
@@ -122,10 +126,15 @@ fn learn_lines(state: &State, command: &Command, theme: &Theme) -> Vec<Line<'sta
     ]
 }
 
-fn command_lines(command: &Command, selected: bool, theme: &Theme) -> Vec<Line<'static>> {
-    let (kind, kind_style) = match command.kind {
-        Kind::Diagnose => ("diagnose", theme.accent),
-        Kind::Remediate => ("REMEDIATE", theme.danger),
+fn command_lines(
+    command: &Command,
+    danger: Option<&Danger>,
+    selected: bool,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    let (kind, kind_style) = match danger {
+        Some(Danger::Changes { .. }) => ("REMEDIATE", theme.danger),
+        _ => ("diagnose", theme.accent),
     };
     let marker = if selected { "▶ " } else { "  " };
     let mut header = vec![
