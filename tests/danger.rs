@@ -417,7 +417,11 @@ const CHANGES: &[Row] = &[
     row("'rm' x", "file-removal", "rm"),
     // Cannot be read.
     row("echo \"unclosed", "unreadable-command", ""),
-    row("kubectl get pods -n <namespace> <pod>", "unreadable-command", ""),
+    row(
+        "kubectl get pods -n <namespace> <pod>",
+        "unreadable-command",
+        "",
+    ),
 ];
 
 /// Read-only commands that look like the ones above.

@@ -14,8 +14,8 @@ pub mod values;
 
 use crate::exec::ssh::SshTarget;
 use crate::playbook::Playbook;
-use crate::shell::danger::{Finding, classify_all};
 use crate::playbook::model::{Command, Kind};
+use crate::shell::danger::{Finding, classify_all};
 use fill::{FillError, Missing, fill};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -362,4 +362,3 @@ fn target(playbook: &Playbook, command: &Command, host: &str, dir: &Path) -> Tar
         None => SshTarget::new(host),
     })
 }
-

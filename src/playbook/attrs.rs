@@ -149,7 +149,10 @@ fn apply(command: &mut Command, attr: &Attr, show_only_key: &str, report: &mut R
     let value = attr.value.as_str();
     match attr.key.as_str() {
         "id" if is_id(value) => command.id = value.to_string(),
-        "id" => report.push(bad_value(attr, "an id of letters, digits, `-` and `_`, e.g. `recent-deploys`")),
+        "id" => report.push(bad_value(
+            attr,
+            "an id of letters, digits, `-` and `_`, e.g. `recent-deploys`",
+        )),
         "host" if !value.is_empty() => command.host = value.to_string(),
         "kind" => match value {
             "diagnose" => command.kind = Kind::Diagnose,
@@ -167,9 +170,13 @@ fn apply(command: &mut Command, attr: &Attr, show_only_key: &str, report: &mut R
         "timeout" => match parse_duration(value) {
             Ok(timeout) => command.timeout = timeout,
             Err(why) => report.push(
-                Diagnostic::error("bad-duration", attr.value_pos, format!("`timeout` is not a valid duration: {why}"))
-                    .span(value.chars().count())
-                    .help("write a number with a unit, e.g. `30s`, `5m`"),
+                Diagnostic::error(
+                    "bad-duration",
+                    attr.value_pos,
+                    format!("`timeout` is not a valid duration: {why}"),
+                )
+                .span(value.chars().count())
+                .help("write a number with a unit, e.g. `30s`, `5m`"),
             ),
         },
         "verify" if !value.is_empty() => command.verify = Some(value.to_string()),
@@ -205,9 +212,13 @@ fn apply(command: &mut Command, attr: &Attr, show_only_key: &str, report: &mut R
                 None => String::new(),
             };
             report.push(
-                Diagnostic::error("unknown-key", attr.pos, format!("unknown command attribute `{key}`"))
-                    .span(key.chars().count())
-                    .help(format!("{hint}commands take: {}", FENCE_KEYS.join(", "))),
+                Diagnostic::error(
+                    "unknown-key",
+                    attr.pos,
+                    format!("unknown command attribute `{key}`"),
+                )
+                .span(key.chars().count())
+                .help(format!("{hint}commands take: {}", FENCE_KEYS.join(", "))),
             );
         }
     }

@@ -292,7 +292,12 @@ mod tests {
             "{}",
             d.message
         );
-        assert!(d.help.as_deref().unwrap().contains("`allow=unreadable-command`"));
+        assert!(
+            d.help
+                .as_deref()
+                .unwrap()
+                .contains("`allow=unreadable-command`")
+        );
     }
 
     #[test]

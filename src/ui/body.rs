@@ -35,7 +35,8 @@ pub(super) fn body_lines(state: &State, theme: &Theme) -> BodyLines {
                 let selected = focused && body.commands.len() == state.selected_command;
                 let start = body.lines.len();
                 let danger = state.dangers.get(&command.id);
-                body.lines.extend(command_lines(command, danger, selected, theme));
+                body.lines
+                    .extend(command_lines(command, danger, selected, theme));
                 if state.mode == crate::app::Mode::Learn {
                     body.lines.extend(learn_lines(state, command, theme));
                 }
@@ -112,9 +113,9 @@ fn learn_lines(state: &State, command: &Command, theme: &Theme) -> Vec<Line<'sta
         .unwrap_or_else(|| "no `explain` given: the text around it says what it is for".into());
     let hosts = crate::plan::group_hosts(&state.playbook, command).join(", ");
     let kind = match state.dangers.get(&command.id) {
-        Some(Danger::Changes { why, .. }) => format!(
-            "CHANGES things ({why}): in a real incident it asks for the target to be typed"
-        ),
+        Some(Danger::Changes { why, .. }) => {
+            format!("CHANGES things ({why}): in a real incident it asks for the target to be typed")
+        }
         _ => "reads only".to_string(),
     };
     vec![
