@@ -16,7 +16,8 @@ pub fn unsafe_places(playbook: &Playbook) -> Vec<Diagnostic> {
             continue;
         }
         // Where a placeholder stands decides; any plain value shows it.
-        let mut values: BTreeMap<String, String> = substituted(&command.run)
+        let declared = |name: &str| playbook.variables.contains_key(name);
+        let mut values: BTreeMap<String, String> = substituted(&command.run, declared)
             .into_iter()
             .map(|p| (p.name, "x".to_string()))
             .collect();

@@ -51,7 +51,7 @@ pub fn fill(
     playbook: &Playbook,
     values: &BTreeMap<String, String>,
 ) -> Result<Filled, FillError> {
-    let placeholders = substituted(template);
+    let placeholders = substituted(template, |name| playbook.variables.contains_key(name));
     let (marked, markers) = with_markers(template, &placeholders);
     let parsed = parse(&marked);
     let env = env_names_in(&parsed);

@@ -19,9 +19,10 @@ pub struct Placeholder {
     pub range: Range<usize>,
 }
 
-/// `{{name}}` and `<…>` placeholders in order; `<…>` inside `{{…}}` is not one.
-pub fn substituted(script: &str) -> Vec<Placeholder> {
-    let mut found = templates(script);
+/// `{{name}}` and `<…>` placeholders in order; `<…>` inside `{{…}}` is not
+/// one. `declared` says which names the playbook declares under `variables`.
+pub fn substituted(script: &str, declared: impl Fn(&str) -> bool) -> Vec<Placeholder> {
+    let mut found = templates(script, declared);
     for angle in angle_placeholders(script) {
         let overlaps = found
             .iter()
@@ -38,24 +39,63 @@ pub fn substituted(script: &str) -> Vec<Placeholder> {
     found
 }
 
-fn templates(script: &str) -> Vec<Placeholder> {
+/// `{{name}}` where `name` is an identifier, except an undeclared one inside
+/// a quoted Go or Jinja template (`'{{range .items}}…{{end}}'`), which is
+/// the template's own text.
+pub fn templates(script: &str, declared: impl Fn(&str) -> bool) -> Vec<Placeholder> {
     let mut found = Vec::new();
+    let mut parsed = None;
     let mut from = 0;
     while let Some(open) = script[from..].find("{{").map(|at| from + at) {
         let Some(close) = script[open + 2..].find("}}").map(|at| open + 2 + at) else {
             break;
         };
         let name = script[open + 2..close].trim();
-        if is_identifier(name) {
-            found.push(Placeholder {
-                name: name.to_string(),
-                hint: None,
-                range: open..close + 2,
-            });
-        }
+        let range = open..close + 2;
         from = close + 2;
+        if !is_identifier(name) {
+            continue;
+        }
+        if !declared(name) {
+            let parsed = parsed.get_or_insert_with(|| parse(script));
+            if in_quoted_template(parsed, range.clone()) {
+                continue;
+            }
+        }
+        found.push(Placeholder {
+            name: name.to_string(),
+            hint: None,
+            range,
+        });
     }
     found
+}
+
+/// Is `range` inside a quoted word that also holds template syntax that is
+/// not a plain name (`{{.Field}}`, `{{range …}}`, `{{ "\n" }}`)?
+fn in_quoted_template(parsed: &Script, range: Range<usize>) -> bool {
+    let root = parsed.tree.root_node();
+    let mut node = root.descendant_for_byte_range(range.start, range.end);
+    while let Some(n) = node {
+        if matches!(n.kind(), "raw_string" | "string") {
+            let text = parsed.node_text(n);
+            return template_actions(text).any(|action| !is_identifier(action));
+        }
+        node = n.parent();
+    }
+    false
+}
+
+/// The inside of every `{{…}}` in `text`.
+fn template_actions(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        let open = rest.find("{{")?;
+        let close = rest[open + 2..].find("}}")?;
+        let action = rest[open + 2..open + 2 + close].trim();
+        rest = &rest[open + 2 + close + 2..];
+        Some(action)
+    })
 }
 
 /// The script with each `{{name}}` and `<…>` placeholder as one plain word,
@@ -63,7 +103,7 @@ fn templates(script: &str) -> Vec<Placeholder> {
 pub fn neutralised(script: &str) -> String {
     let mut text = String::with_capacity(script.len());
     let mut copied = 0;
-    for placeholder in substituted(script) {
+    for placeholder in substituted(script, |_| true) {
         text.push_str(&script[copied..placeholder.range.start]);
         text.push_str("PLACEHOLDER");
         copied = placeholder.range.end;
@@ -176,10 +216,25 @@ mod tests {
     #[test]
     fn templates_and_angles_are_found_in_order_with_their_ranges() {
         let script = "kubectl -n <namespace> logs '<pod name>' {{since}} < in.txt <<EOF";
-        let found = substituted(script);
+        let found = substituted(script, |_| false);
         let names: Vec<&str> = found.iter().map(|p| p.name.as_str()).collect();
         assert_eq!(names, ["namespace", "pod_name", "since"]);
         assert_eq!(&script[found[1].range.clone()], "'<pod name>'");
+    }
+
+    #[test]
+    fn go_templates_pass_through_but_declared_names_and_plain_placeholders_do_not() {
+        let script = "oc get nodes -o template --template='{{range .items}}{{.metadata.name}}{{end}}' -l {{label}}";
+        let names = |declared: &[&str]| -> Vec<String> {
+            substituted(script, |n| declared.contains(&n))
+                .into_iter()
+                .map(|p| p.name)
+                .collect()
+        };
+        assert_eq!(names(&[]), ["label"]);
+        assert_eq!(names(&["end"]), ["end", "label"]);
+        let plain = substituted("echo '{{pattern}}'", |_| false);
+        assert_eq!(plain.len(), 1, "a quoted placeholder alone is still one");
     }
 
     #[test]

@@ -128,8 +128,9 @@ fn lint_command(playbook: &Playbook, command: &Command, out: &mut Vec<Diagnostic
         );
     }
     if !allowed("undefined-variable") {
-        for name in template_names(&command.run) {
-            if !playbook.variables.contains_key(name) {
+        let declared = |name: &str| playbook.variables.contains_key(name);
+        for name in template_names(&command.run, declared) {
+            if !playbook.variables.contains_key(&name) {
                 out.push(
                     Diagnostic::warning("undefined-variable", command.pos, format!("`{{{{{name}}}}}` in `{}` is not under `variables:`", command.id))
                         .help(format!("define it (`variables: {{{name}: {{description: ...}}}}`) or pass `--var {name}=VALUE`; the console will ask for it")),
