@@ -2,7 +2,6 @@
 //! summary of a fan-out (`3/4 ok`).
 
 use super::Finished;
-use crate::incident::Entry;
 
 /// A host's result: the run's end, or why it could not run (no connection, ...).
 pub type HostResult = Result<Finished, String>;
@@ -65,30 +64,6 @@ pub fn summary<'a>(results: impl IntoIterator<Item = (&'a str, &'a HostResult)>)
         line.push_str(&failed.join("; "));
     }
     line
-}
-
-/// The `command_finished` entry of one host; one that could not be reached
-/// has no exit code, the reason being in its last lines.
-pub fn finished_entry(
-    command: &str,
-    host: &str,
-    result: &HostResult,
-    output_file: String,
-    last_lines: Vec<String>,
-) -> Entry {
-    let (exit_code, signal, duration_ms) = match result {
-        Ok(f) => (f.exit_code, f.signal, f.duration.as_millis() as u64),
-        Err(_) => (None, None, 0),
-    };
-    Entry::CommandFinished {
-        command: command.to_string(),
-        host: host.to_string(),
-        exit_code,
-        signal,
-        duration_ms,
-        output_file,
-        last_lines,
-    }
 }
 
 #[cfg(test)]

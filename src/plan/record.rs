@@ -2,7 +2,7 @@
 //! place, used by the console and `opsdeck exec` alike.
 
 use super::{Danger, Plan};
-use crate::exec::outcome::{self, HostResult};
+use crate::exec::outcome::HostResult;
 use crate::incident::Entry;
 
 /// The responder confirmed exactly this plan.
@@ -26,7 +26,8 @@ pub fn started(command: &str, host: &str) -> Entry {
     }
 }
 
-/// `host` of the run of `command` ended (or could not start).
+/// `host` of the run of `command` ended; one that could not be reached has
+/// no exit code, the reason being in its last lines.
 pub fn finished(
     command: &str,
     host: &str,
@@ -34,5 +35,17 @@ pub fn finished(
     output_file: String,
     last_lines: Vec<String>,
 ) -> Entry {
-    outcome::finished_entry(command, host, result, output_file, last_lines)
+    let (exit_code, signal, duration_ms) = match result {
+        Ok(f) => (f.exit_code, f.signal, f.duration.as_millis() as u64),
+        Err(_) => (None, None, 0),
+    };
+    Entry::CommandFinished {
+        command: command.to_string(),
+        host: host.to_string(),
+        exit_code,
+        signal,
+        duration_ms,
+        output_file,
+        last_lines,
+    }
 }
