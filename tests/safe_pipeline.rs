@@ -265,3 +265,19 @@ fn a_placeholder_where_no_quoting_is_safe_is_a_check_error_at_its_place() {
         out.stdout
     );
 }
+
+#[test]
+fn a_value_that_is_not_utf8_is_a_clear_error_not_a_panic() {
+    use std::os::unix::ffi::OsStrExt;
+    let f = Fixture::new();
+    let value = std::ffi::OsStr::from_bytes(b"pattern=\xff\xfe");
+    let data = f.data.path().to_str().unwrap().to_string();
+    let args: Vec<&std::ffi::OsStr> = ["exec", "pb.md", "single", "--var"]
+        .iter()
+        .map(std::ffi::OsStr::new)
+        .chain([value])
+        .collect();
+    let out = run_opsdeck_env(f.dir.path(), args, &[("OPSDECK_DATA_DIR", data.as_str())]);
+    out.assert_exit(2);
+    assert!(out.stderr.contains("UTF-8"), "{}", out.stderr);
+}
