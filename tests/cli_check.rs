@@ -38,6 +38,8 @@ const CASES: &[Case] = &[
     // References and ids across the playbook.
     case("duplicate-command-id.md", 11, 11, "duplicate-id"),
     case("duplicate-check-id.md", 5, 6, "duplicate-id"),
+    // A host ssh would read as an option (`-oProxyCommand=…`).
+    case("option-host.md", 4, 3, "bad-destination"),
     case("undefined-command-host.md", 10, 28, "undefined-host"),
     case("undefined-check-host.md", 6, 64, "undefined-host"),
     case("undefined-verify-check.md", 10, 41, "undefined-check"),

@@ -2,7 +2,7 @@
 //! What is legal but risky is `lint.rs`.
 
 use super::diagnostic::Diagnostic;
-use super::model::{Playbook, Pos};
+use super::model::{HostGroup, Playbook, Pos};
 use std::collections::HashMap;
 
 pub fn validate(playbook: &Playbook) -> Vec<Diagnostic> {
@@ -17,6 +17,9 @@ pub fn validate(playbook: &Playbook) -> Vec<Diagnostic> {
         "check",
         &mut out,
     );
+    for (name, group) in &playbook.hosts {
+        unsafe_destinations(name, group, &mut out);
+    }
     let host_names: Vec<&str> = playbook.hosts.keys().map(String::as_str).collect();
     for check in &playbook.checks {
         if let Some(host) = &check.host {
@@ -104,4 +107,31 @@ fn undefined_host(host: &str, pos: Pos, known: &[&str], out: &mut Vec<Diagnostic
         )
         .help(help),
     );
+}
+
+/// A host or user that `ssh` would read as an option (`-oProxyCommand=…`) or
+/// that holds whitespace or control characters is refused before it is used.
+fn unsafe_destinations(name: &str, group: &HostGroup, out: &mut Vec<Diagnostic>) {
+    let fields = group
+        .hosts
+        .iter()
+        .map(|h| ("host", h.as_str()))
+        .chain(group.user.as_deref().map(|u| ("user", u)));
+    for (what, value) in fields {
+        let problem = if value.starts_with('-') {
+            "starts with `-`, so ssh would read it as an option"
+        } else if value.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            "holds whitespace or a control character"
+        } else {
+            continue;
+        };
+        out.push(
+            Diagnostic::error(
+                "bad-destination",
+                group.pos,
+                format!("the {what} `{}` of host group `{name}` {problem}", value.escape_debug()),
+            )
+            .help("write a host name, an address or an ssh_config alias (letters, digits, `.`, `-`, `_`, `:`), and the user as a plain login name"),
+        );
+    }
 }
