@@ -14,6 +14,7 @@ pub mod plan;
 pub mod playbook;
 pub mod runtime;
 pub mod shell;
+pub mod terminal_text;
 pub mod tui;
 pub mod ui;
 pub mod yaml_file;

@@ -6,6 +6,7 @@ use crate::incident::{self, Entry, IncidentLog, redact::Redactor};
 use crate::plan::values::env_values;
 use crate::plan::{self, Danger, Mode, Plan, Planned, Refusal, Request};
 use crate::playbook::Playbook;
+use crate::terminal_text::{Keep, sanitise};
 use std::collections::BTreeMap;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
@@ -74,14 +75,15 @@ pub fn exec(path: &Path, playbook: &Playbook, command_id: &str, options: &ExecOp
     if options.dry_run {
         // SIGPIPE stays ignored for `exec`: a closed reader must not panic it.
         let mut out = std::io::stdout().lock();
-        let _ = writeln!(
-            out,
+        let text = format!(
             "dry run: would run `{}` ({}) on {}:\n{}",
             plan.command_id,
             danger_words(&plan.danger),
             plan.where_it_runs(),
             plan.shown
         );
+        // The playbook's text may hold escapes that would forge what is shown.
+        let _ = writeln!(out, "{}", sanitise(&text, Keep::Text));
         return 0;
     }
     if let Some(name) = &plan.type_to_confirm
@@ -164,13 +166,14 @@ fn typed_confirmation(plan: &Plan, name: &str) -> bool {
     if !std::io::stdin().is_terminal() {
         return false;
     }
-    eprintln!(
+    let shown = format!(
         "`{}` is a REMEDIATION on {} ({}):\n{}",
         plan.command_id,
         plan.where_it_runs(),
         danger_words(&plan.danger),
         plan.shown
     );
+    eprintln!("{}", sanitise(&shown, Keep::Text));
     eprint!("Type `{name}` to run it, anything else cancels: ");
     let _ = std::io::stderr().flush();
     let mut answer = String::new();

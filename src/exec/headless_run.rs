@@ -8,7 +8,8 @@ use super::targets::AnyRunner;
 use super::{Chunk, Stream};
 use crate::incident::{IncidentLog, redact::Redactor};
 use crate::plan::{Plan, record};
-use std::io::Write;
+use crate::terminal_text::{Keep, sanitise};
+use std::io::{IsTerminal, Write};
 use tokio::sync::{mpsc, watch};
 
 /// Runs on every host; returns each host's result in host order. Ctrl-C cancels all.
@@ -65,7 +66,7 @@ pub async fn run_streaming(
                     } else {
                         String::new()
                     };
-                    for line in error.lines() {
+                    for line in sanitise(error, Keep::Text).lines() {
                         eprintln!("{label}opsdeck: {line}");
                     }
                 }
@@ -87,22 +88,26 @@ pub async fn run_streaming(
 }
 
 /// Our stdout or stderr, `host | ` before each line when several hosts run.
+/// Only text gets through, and colours when that stream is a terminal: the
+/// output cannot set the clipboard, the title or move the cursor.
 fn print(chunk: &Chunk, label: Option<&str>, stdout: &mut impl Write) -> std::io::Result<()> {
     let mut stderr;
-    let out: &mut dyn Write = match chunk.stream {
-        Stream::Stdout => stdout,
+    let (out, terminal): (&mut dyn Write, bool) = match chunk.stream {
+        Stream::Stdout => (stdout, std::io::stdout().is_terminal()),
         Stream::Stderr => {
             stderr = std::io::stderr().lock();
-            &mut stderr
+            (&mut stderr, std::io::stderr().is_terminal())
         }
     };
+    let keep = if terminal { Keep::Colours } else { Keep::Text };
+    let text = sanitise(&chunk.text, keep);
     match label {
         None => {
-            out.write_all(chunk.text.as_bytes())?;
+            out.write_all(text.as_bytes())?;
             out.write_all(b"\n")
         }
-        Some(host) => chunk
-            .lines()
+        Some(host) => text
+            .split('\n')
             .try_for_each(|line| writeln!(out, "{host} | {line}")),
     }
 }

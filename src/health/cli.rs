@@ -6,6 +6,7 @@ use super::report;
 use super::scheduler::{self, HealthEvent, Scheduler, Settings};
 use super::state::Status;
 use crate::playbook::Playbook;
+use crate::terminal_text::{Keep, sanitise};
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::io::Write;
@@ -95,10 +96,11 @@ pub async fn check_once(
     }
     let outcomes = scheduler::check_all_once(&entries, settings.max_in_flight).await;
     let results: Vec<_> = playbook.checks.iter().zip(outcomes.iter()).collect();
+    // Reasons quote what servers answered: nothing but text reaches the terminal.
     let text = if json {
         report::once_json(name, &results) + "\n"
     } else {
-        report::once_text(&results)
+        sanitise(&report::once_text(&results), Keep::Text)
     };
     let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
     report::exit_code(outcomes.iter().map(|o| Status::from(o.verdict)))
@@ -130,7 +132,7 @@ pub async fn watch_changes(
             event = received.recv() => match event {
                 Some(HealthEvent::Changed(change)) => {
                     statuses.insert(change.id.clone(), change.transition.to);
-                    let line = if json { report::change_json(&change) } else { report::change_text(&change) };
+                    let line = if json { report::change_json(&change) } else { sanitise(&report::change_text(&change), Keep::Text) };
                     if writeln!(out, "{line}").and_then(|()| out.flush()).is_err() {
                         break;
                     }
