@@ -134,8 +134,15 @@ pub enum LogCommand {
     List,
     /// One incident's timeline.
     Show { id: String },
-    /// Check the hash chain and say where it breaks.
-    Verify { id: String },
+    /// Check the hash chain and the head kept beside it: say where the chain
+    /// breaks and how many events are missing.
+    Verify {
+        id: String,
+        /// A chain head kept elsewhere (from the webhook or an export): the
+        /// log must contain an event with this hash, so a rewritten log fails.
+        #[arg(long, value_name = "HASH")]
+        head: Option<String>,
+    },
     /// A postmortem skeleton (md) or the events (json).
     Export {
         id: String,
@@ -282,7 +289,7 @@ pub fn main() -> ExitCode {
         Some(Command::Log { command }) => match command {
             LogCommand::List => log::list(),
             LogCommand::Show { id } => log::show(&id),
-            LogCommand::Verify { id } => log::verify(&id),
+            LogCommand::Verify { id, head } => log::verify(&id, head.as_deref()),
             LogCommand::Export { id, format } => log::export(&id, format == ExportFormat::Json),
         },
     };

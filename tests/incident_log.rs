@@ -246,6 +246,7 @@ fn the_markdown_export_reads_as_a_postmortem() {
     let replayed = replay(&summary.dir.join(EVENTS_FILE)).unwrap();
     let markdown = opsdeck::incident::export::markdown(&summary, &replayed);
     insta::with_settings!({filters => vec![
+        (r"[0-9a-f]{64}", "[HASH]"),
         (r"\d{8}T\d{6}Z", "[ID-TIME]"),
         (r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", "[TIMESTAMP]"),
         (r"\d\d:\d\d:\d\d", "[TIME]"),

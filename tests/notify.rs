@@ -195,3 +195,101 @@ fn a_webhook_url_is_a_credential_and_never_recorded() {
     );
     assert!(!events.contains("xoxb-s3cret-token"), "{events}");
 }
+
+/// Answers every request with `307` to `location`, counting them.
+fn redirecting(location: String, max: usize) -> (String, Arc<Mutex<usize>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    let count = Arc::new(Mutex::new(0));
+    let seen = count.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(max) {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut length = 0;
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = value.trim().parse().unwrap_or(0);
+                }
+                line.clear();
+            }
+            let mut body = vec![0; length];
+            let _ = reader.read_exact(&mut body);
+            *seen.lock().unwrap() += 1;
+            let _ = write!(
+                stream,
+                "HTTP/1.1 307 Temporary Redirect\r\nLocation: {location}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            );
+        }
+    });
+    (url, count)
+}
+
+#[test]
+fn a_redirect_is_a_delivery_failure_and_never_followed() {
+    // Where the redirect points: it must never see the event.
+    let (elsewhere, received) = webhook(200, 10);
+    let (url, asked) = redirecting(elsewhere, 10);
+    let (_runtime, notifier, mut failures) = notifier(url);
+    notifier.send("finished `rollback` on web1: exit 0".into());
+    let mut reasons = Vec::new();
+    assert!(
+        wait_until(Duration::from_secs(10), || {
+            while let Ok(reason) = failures.try_recv() {
+                reasons.push(reason);
+            }
+            !reasons.is_empty()
+        }),
+        "a redirect was not reported as a failure"
+    );
+    assert!(reasons[0].contains("307"), "{reasons:?}");
+    assert!(reasons[0].contains("redirect"), "{reasons:?}");
+    // A redirect will not get better by retrying: one request, not three.
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(*asked.lock().unwrap(), 1, "{reasons:?}");
+    assert!(
+        received.lock().unwrap().is_empty(),
+        "the event was posted to where the redirect pointed: {:?}",
+        received.lock().unwrap()
+    );
+}
+
+#[test]
+fn webhook_texts_carry_the_head_hash_of_their_event() {
+    let (url, bodies) = webhook(200, 20);
+    let dir = tempfile::tempdir().unwrap();
+    let playbook = format!(
+        "---\ntitle: Hooked\nnotify: {{webhook: \"{url}\"}}\n---\n# Hooked\n\n## Look\n```sh {{id=look}}\necho looked\n```\n"
+    );
+    std::fs::write(dir.path().join("pb.md"), playbook).unwrap();
+    let data = dir.path().join("data").display().to_string();
+    common::run_opsdeck_env(
+        dir.path(),
+        ["exec", "pb.md", "look"],
+        &[("OPSDECK_DATA_DIR", &data)],
+    )
+    .assert_exit(0);
+    let events = common::only_incident_events(&dir.path().join("data"));
+    let posted: Vec<String> = bodies
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|b| {
+            serde_json::from_str::<serde_json::Value>(b).unwrap()["text"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert!(!posted.is_empty());
+    for line in events.lines() {
+        let event: serde_json::Value = serde_json::from_str(line).unwrap();
+        let (seq, hash) = (&event["seq"], event["hash"].as_str().unwrap());
+        let text = format!("seq {seq}, head {hash}");
+        assert!(
+            posted.iter().any(|p| p.contains(&text)),
+            "`{text}` in no post: {posted:#?}"
+        );
+    }
+}

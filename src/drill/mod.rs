@@ -6,6 +6,7 @@ pub mod service;
 pub mod summary;
 
 use scenarios::{SCENARIOS, Scenario};
+use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
 
 /// The bundled drill playbooks, so a drill works from any directory.
@@ -37,22 +38,64 @@ fn scenario_or_explain(name: &str) -> Option<&'static Scenario> {
     found
 }
 
-/// A short private directory for the drill's files.
-fn drill_dir(scenario: &Scenario) -> PathBuf {
-    std::env::temp_dir().join(format!(
-        "opsdeck-drill-{}-{}",
-        scenario.name,
-        std::process::id()
-    ))
+/// A drill's directory, removed (with what the drill wrote) when dropped.
+pub struct DrillDir {
+    path: PathBuf,
 }
 
-/// Sets the fault up and starts the service; the caller stops it by
-/// removing the directory or writing `stop` into it.
-fn start(scenario: &'static Scenario, dir: &Path) -> Result<std::thread::JoinHandle<()>, String> {
+impl DrillDir {
+    /// A fresh private directory (0700) under the temp dir, with a random
+    /// name: made by this call, never one that was there already (a name
+    /// someone could guess and plant first, as a symlink, is never used).
+    pub fn create(scenario: &Scenario) -> std::io::Result<DrillDir> {
+        let temp = std::env::temp_dir();
+        let mut last = None;
+        for _ in 0..100 {
+            let random: String = (0..12).map(|_| fastrand::alphanumeric()).collect();
+            let path = temp.join(format!("opsdeck-drill-{}-{random}", scenario.name));
+            // mkdir fails on anything already there, symlinks included.
+            match std::fs::DirBuilder::new().mode(0o700).create(&path) {
+                Ok(()) => return Ok(DrillDir { path }),
+                Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => last = Some(err),
+                Err(err) => return Err(err),
+            }
+        }
+        Err(last.unwrap_or_else(|| std::io::Error::other("no free name")))
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Drop for DrillDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.path);
+    }
+}
+
+/// The drill's directory with the fault in place and its playbook beside it.
+pub fn setup(scenario: &'static Scenario) -> Result<DrillDir, String> {
+    let dir = DrillDir::create(scenario).map_err(|e| {
+        format!(
+            "cannot create a private directory under {}: {e}",
+            std::env::temp_dir().display()
+        )
+    })?;
+    lay_out(scenario, dir.path())?;
+    Ok(dir)
+}
+
+fn lay_out(scenario: &'static Scenario, dir: &Path) -> Result<(), String> {
     service::prepare(dir, scenario)
         .map_err(|e| format!("cannot prepare {}: {e}", dir.display()))?;
     std::fs::write(dir.join("playbook.md"), playbook_text(scenario))
-        .map_err(|e| format!("cannot write the playbook: {e}"))?;
+        .map_err(|e| format!("cannot write the playbook: {e}"))
+}
+
+/// Starts the service on a laid-out directory; the caller stops it by
+/// removing the directory or writing `stop` into it.
+fn start(scenario: &'static Scenario, dir: &Path) -> Result<std::thread::JoinHandle<()>, String> {
     // Bind first so a busy port is a clear error, not a silent thread death.
     std::net::TcpListener::bind(("127.0.0.1", scenario.port)).map_err(|e| {
         format!(
@@ -74,8 +117,15 @@ pub fn run(name: &str) -> u8 {
         return 1;
     };
     let started = std::time::SystemTime::now();
-    let dir = drill_dir(scenario);
-    let service = match start(scenario, &dir) {
+    let drill = match setup(scenario) {
+        Ok(drill) => drill,
+        Err(err) => {
+            eprintln!("opsdeck drill: {err}");
+            return 1;
+        }
+    };
+    let dir = drill.path();
+    let service = match start(scenario, dir) {
         Ok(handle) => handle,
         Err(err) => {
             eprintln!("opsdeck drill: {err}");
@@ -93,11 +143,11 @@ pub fn run(name: &str) -> u8 {
     let code = crate::commands::open(&playbook_path, options);
     println!(
         "{}",
-        summary::summarize(scenario, &dir, &playbook_path, started)
+        summary::summarize(scenario, dir, &playbook_path, started)
     );
     let _ = std::fs::write(dir.join("stop"), "");
     let _ = service.join();
-    let _ = std::fs::remove_dir_all(&dir);
+    drop(drill);
     code
 }
 
@@ -107,7 +157,7 @@ pub fn serve_only(name: &str, dir: &Path) -> u8 {
     let Some(scenario) = scenario_or_explain(name) else {
         return 1;
     };
-    match start(scenario, dir) {
+    match lay_out(scenario, dir).and_then(|()| start(scenario, dir)) {
         Ok(handle) => {
             println!(
                 "serving {} on http://127.0.0.1:{}/health; playbook {}",

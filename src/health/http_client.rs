@@ -1,5 +1,6 @@
-//! The one HTTP client probes share: rustls with `ring`, few redirects,
-//! bodies cut at 1 MiB, and errors named for what they are (DNS, TLS, …).
+//! The one HTTP client probes share: rustls with `ring`, few redirects (none
+//! for webhooks), bodies cut at 1 MiB, and errors named for what they are
+//! (DNS, TLS, …).
 
 use super::cert_expiry;
 use super::outcome::{Failure, FailureKind, snippet};
@@ -48,13 +49,27 @@ impl Fetched {
 }
 
 impl HttpClient {
+    /// For health checks: follows up to `MAX_REDIRECTS` redirects.
     pub fn new(options: &HttpOptions) -> Result<HttpClient, String> {
+        HttpClient::build(options, reqwest::redirect::Policy::limited(MAX_REDIRECTS))
+    }
+
+    /// For posting (webhooks): a redirect is answered as it is (a 3xx), never
+    /// followed, so an event never goes anywhere but the configured URL.
+    pub fn without_redirects(options: &HttpOptions) -> Result<HttpClient, String> {
+        HttpClient::build(options, reqwest::redirect::Policy::none())
+    }
+
+    fn build(
+        options: &HttpOptions,
+        redirects: reqwest::redirect::Policy,
+    ) -> Result<HttpClient, String> {
         // reqwest is built without a default crypto provider; `ring` builds
         // much faster than aws-lc. Err means one is already installed.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let mut builder = reqwest::Client::builder()
             .user_agent(concat!("opsdeck-health/", env!("CARGO_PKG_VERSION")))
-            .redirect(reqwest::redirect::Policy::limited(MAX_REDIRECTS))
+            .redirect(redirects)
             .tls_info(true)
             .pool_idle_timeout(Duration::from_secs(30));
         let mut roots = Vec::new();

@@ -1,10 +1,12 @@
 //! `opsdeck log list|show|verify|export`.
 
 use super::export;
+use super::head;
+use super::integrity::{self, HeadState};
 use super::list::{self, Summary, summarize};
-use super::replay::{Replay, replay};
-use super::store::EVENTS_FILE;
-use std::path::PathBuf;
+use super::replay::Replay;
+use super::store::{EVENTS_FILE, LogError, check_private};
+use std::path::{Path, PathBuf};
 
 fn base() -> Result<PathBuf, u8> {
     super::incidents_dir().ok_or_else(|| {
@@ -13,14 +15,33 @@ fn base() -> Result<PathBuf, u8> {
     })
 }
 
+/// Logs in a data dir others can write to may have been altered by them:
+/// said on every read, and a reason `verify` fails.
+fn exposed(base: &Path) -> Option<String> {
+    let data = base.parent().filter(|p| !p.as_os_str().is_empty());
+    data.into_iter()
+        .chain(std::iter::once(base))
+        .filter(|dir| dir.exists())
+        .find_map(|dir| match check_private(dir, "trust the incident logs") {
+            Err(err @ LogError::Exposed { .. }) => Some(err.to_string()),
+            _ => None,
+        })
+}
+
 fn load(id: &str) -> Result<(Summary, Replay), u8> {
-    let dir = list::find(&base()?, id).map_err(|message| {
+    let base = base()?;
+    let dir = list::find(&base, id).map_err(|message| {
         eprintln!("opsdeck log: {message}");
         1
     })?;
-    let events = dir.join(EVENTS_FILE);
-    let replayed = replay(&events).map_err(|err| {
-        eprintln!("opsdeck log: cannot read {}: {err}", events.display());
+    if let Some(warning) = exposed(&base) {
+        eprintln!("opsdeck log: WARNING: {warning}");
+    }
+    let replayed = list::read(&dir).map_err(|err| {
+        eprintln!(
+            "opsdeck log: cannot read {}: {err}",
+            dir.join(EVENTS_FILE).display()
+        );
         1
     })?;
     if let Some(torn) = &replayed.torn_tail {
@@ -31,6 +52,9 @@ fn load(id: &str) -> Result<(Summary, Replay), u8> {
 
 pub fn list() -> u8 {
     let Ok(base) = base() else { return 1 };
+    if let Some(warning) = exposed(&base) {
+        eprintln!("opsdeck log: WARNING: {warning}");
+    }
     let incidents = list::list(&base);
     if incidents.is_empty() {
         println!("No incidents under {}.", base.display());
@@ -75,29 +99,61 @@ pub fn show(id: &str) -> u8 {
     0
 }
 
-pub fn verify(id: &str) -> u8 {
+/// `opsdeck log verify ID [--head HASH]`: the chain, the head beside it, and
+/// the head kept elsewhere; exit 1 when anything is broken or missing.
+pub fn verify(id: &str, given_head: Option<&str>) -> u8 {
+    if let Some(given) = given_head
+        && !head::is_hash(given)
+    {
+        eprintln!(
+            "opsdeck log verify: --head takes a chain head: the 64 hex digits `opsdeck log export` and the webhook show; `{given}` is not one"
+        );
+        return 2;
+    }
     let (summary, replayed) = match load(id) {
         Ok(loaded) => loaded,
         Err(code) => return code,
     };
+    let id = &summary.id;
+    let found = integrity::examine(&summary.dir, &replayed);
+    let mut whole = true;
     match &replayed.chain_break {
-        None => {
-            println!(
-                "{}: hash chain intact over {} events",
-                summary.id,
-                replayed.records.len()
-            );
-            0
-        }
+        None => println!(
+            "{id}: hash chain intact over {} events",
+            replayed.records.len()
+        ),
         Some((line, why)) => {
+            whole = false;
             println!(
-                "{}: hash chain BROKEN at {}/{EVENTS_FILE}:{line}: {why}",
-                summary.id,
+                "{id}: hash chain BROKEN at {}/{EVENTS_FILE}:{line}: {why}",
                 summary.dir.display()
             );
-            1
         }
     }
+    if let HeadState::Known(head) = &found.head {
+        println!("{id}: head: seq {}, {}", head.seq, head.hash);
+    }
+    for note in &found.notes {
+        println!("{id}: note: {note}");
+    }
+    for problem in &found.problems {
+        whole = false;
+        println!("{id}: PROBLEM: {problem}");
+    }
+    if let Some(given) = given_head {
+        match integrity::against(&replayed, given) {
+            Ok(text) => println!("{id}: {text}"),
+            Err(text) => {
+                whole = false;
+                println!("{id}: PROBLEM: {text}");
+            }
+        }
+    }
+    if let Some(warning) = summary.dir.parent().and_then(exposed) {
+        whole = false;
+        println!("{id}: PROBLEM: {warning}");
+    }
+    u8::from(!whole)
 }
 
 pub fn export(id: &str, json: bool) -> u8 {

@@ -1,6 +1,7 @@
 //! `opsdeck log export`: the timeline as a postmortem skeleton (Markdown) or JSON.
 
 use super::entry::Entry;
+use super::integrity;
 use super::list::Summary;
 use super::replay::Replay;
 use std::fmt::Write;
@@ -15,6 +16,14 @@ pub fn markdown(summary: &Summary, replay: &Replay) -> String {
     let _ = writeln!(out, "- Started: {}", summary.started);
     if let Some(last) = replay.records.last() {
         let _ = writeln!(out, "- Last event: {}", last.ts);
+        let _ = writeln!(
+            out,
+            "- Log head: seq {}, `{}` (keep it: `opsdeck log verify {} --head {}` checks a copy of the log against it)",
+            last.seq, last.hash, summary.id, last.hash
+        );
+    }
+    for problem in integrity::examine(&summary.dir, replay).everything() {
+        let _ = writeln!(out, "- **WARNING: the log is not whole:** {problem}");
     }
     let responders: std::collections::BTreeSet<&str> =
         replay.records.iter().map(|r| r.actor.as_str()).collect();
@@ -123,8 +132,15 @@ pub fn json(summary: &Summary, replay: &Replay) -> String {
             value
         })
         .collect();
+    let head = replay
+        .records
+        .last()
+        .map(|r| serde_json::json!({ "seq": r.seq, "hash": r.hash }));
+    let problems = integrity::examine(&summary.dir, replay).everything();
     let doc = serde_json::json!({
         "id": summary.id,
+        "head": head,
+        "problems": problems,
         "title": summary.title,
         "playbook": summary.playbook,
         "started": summary.started,

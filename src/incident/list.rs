@@ -1,6 +1,7 @@
 //! The incidents on this machine, newest first.
 
 use super::entry::Entry;
+use super::head::HEAD_FILE;
 use super::replay::{Replay, replay};
 use super::store::EVENTS_FILE;
 use std::path::{Path, PathBuf};
@@ -46,6 +47,40 @@ pub fn summarize(dir: &Path, replay: &Replay) -> Summary {
     }
 }
 
+/// An incident id: a directory name as opsdeck makes them, never a path.
+pub fn is_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 255
+        && !id.starts_with('.')
+        && id
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+/// An incident directory of `base`: a real directory (not a symlink out of
+/// the data dir) named like an id, with a regular `events.jsonl` (or, for a
+/// log whose events were all lost, its head).
+fn is_incident(dir: &Path) -> bool {
+    let named = dir.file_name().and_then(|n| n.to_str()).is_some_and(is_id);
+    let real_dir = std::fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir());
+    let file = |name: &str| std::fs::symlink_metadata(dir.join(name)).is_ok_and(|m| m.is_file());
+    named && real_dir && (file(EVENTS_FILE) || file(HEAD_FILE))
+}
+
+/// The events of an incident directory; none when `events.jsonl` is gone
+/// but its head is still there (`opsdeck log verify` says how many were lost).
+pub fn read(dir: &Path) -> std::io::Result<Replay> {
+    match replay(&dir.join(EVENTS_FILE)) {
+        Err(err)
+            if err.kind() == std::io::ErrorKind::NotFound
+                && std::fs::symlink_metadata(dir.join(HEAD_FILE)).is_ok_and(|m| m.is_file()) =>
+        {
+            Ok(Replay::default())
+        }
+        other => other,
+    }
+}
+
 pub fn list(base: &Path) -> Vec<Summary> {
     let Ok(entries) = std::fs::read_dir(base) else {
         return Vec::new();
@@ -53,12 +88,8 @@ pub fn list(base: &Path) -> Vec<Summary> {
     let mut out: Vec<Summary> = entries
         .filter_map(Result::ok)
         .map(|e| e.path())
-        .filter(|dir| dir.join(EVENTS_FILE).is_file())
-        .filter_map(|dir| {
-            replay(&dir.join(EVENTS_FILE))
-                .ok()
-                .map(|r| summarize(&dir, &r))
-        })
+        .filter(|dir| is_incident(dir))
+        .filter_map(|dir| read(&dir).ok().map(|r| summarize(&dir, &r)))
         .collect();
     out.sort_by(|a, b| b.id.cmp(&a.id));
     out
@@ -71,10 +102,17 @@ pub fn open_for(base: &Path, playbook: &str) -> Option<Summary> {
         .find(|s| !s.closed && s.playbook == playbook)
 }
 
-/// An incident by id, or by a unique prefix of it.
+/// An incident by id, or by a unique prefix of it; only ever a directory
+/// of `base`.
 pub fn find(base: &Path, id: &str) -> Result<PathBuf, String> {
+    if !is_id(id) {
+        return Err(format!(
+            "`{id}` is not an incident id: an id names a directory under {} (letters, digits, `-`, `_`, `.`; no `/`, no leading `.`), it is not a path; `opsdeck log list` shows the ids",
+            base.display()
+        ));
+    }
     let exact = base.join(id);
-    if exact.join(EVENTS_FILE).is_file() {
+    if is_incident(&exact) {
         return Ok(exact);
     }
     let matches: Vec<Summary> = list(base)
@@ -88,7 +126,7 @@ pub fn find(base: &Path, id: &str) -> Result<PathBuf, String> {
             base.display()
         )),
         many => Err(format!(
-            "`{id}` matches {} incidents: {}; give more of the id",
+            "`{id}` matches {} incidents: {}; give more of the id (`opsdeck log list` shows them)",
             many.len(),
             many.iter()
                 .map(|s| s.id.as_str())

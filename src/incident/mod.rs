@@ -1,10 +1,13 @@
-//! The incident log: one directory per incident, an append-only, fsync'd,
-//! hash-chained `events.jsonl`, and each command's output beside it.
+//! The incident log: one private directory per incident, an append-only,
+//! fsync'd, hash-chained `events.jsonl` with its chain head beside it, and
+//! each command's output.
 
 pub mod actor;
 pub mod commands;
 pub mod entry;
 pub mod export;
+pub mod head;
+pub mod integrity;
 pub mod list;
 pub mod notify;
 pub mod redact;

@@ -1,6 +1,7 @@
 //! `notify: {webhook: URL}`: each incident event is posted to a chat webhook
 //! (Slack-compatible `{"text": ...}`) through a bounded queue with retries.
 //! It never blocks the console; what cannot be delivered is reported back.
+//! Redirects are never followed: a 3xx is a failure like any other.
 
 use crate::health::http_client::{HttpClient, HttpOptions};
 use std::sync::Arc;
@@ -28,7 +29,7 @@ impl Notifier {
     pub fn start(url: String, failures: mpsc::UnboundedSender<String>) -> Result<Notifier, String> {
         let handle = tokio::runtime::Handle::try_current()
             .map_err(|_| "no runtime to post from".to_string())?;
-        let client = HttpClient::new(&HttpOptions::default())?;
+        let client = HttpClient::without_redirects(&HttpOptions::default())?;
         let (queue, mut waiting) = mpsc::channel::<String>(QUEUE);
         let pending = Arc::new(AtomicUsize::new(0));
         let (report, done) = (failures.clone(), pending.clone());
@@ -75,6 +76,13 @@ async fn deliver(client: &HttpClient, url: &str, text: &str) -> Result<(), Strin
     for attempt in 1..=ATTEMPTS {
         match tokio::time::timeout(POST_TIMEOUT, client.post_json(url, &body)).await {
             Ok(Ok(status)) if (200..300).contains(&status) => return Ok(()),
+            // Following it would post the event (and its secrets' context)
+            // to an address nobody configured; retrying will not change it.
+            Ok(Ok(status)) if (300..400).contains(&status) => {
+                return Err(format!(
+                    "HTTP {status} from {url}: a redirect, which a webhook never follows; set notify.webhook to the final address"
+                ));
+            }
             // A 4xx will not get better by retrying.
             Ok(Ok(status)) if (400..500).contains(&status) => {
                 return Err(format!("HTTP {status} from {url}"));

@@ -1,8 +1,10 @@
 //! Reading `events.jsonl` back: the chain verified, a torn last line skipped.
 
 use super::entry::Entry;
-use super::store::{GENESIS, chain_hash};
+use super::store::{GENESIS, LOG_FORMAT_KEY, chain_hash};
 use serde_json::Value;
+use std::io::Read;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 
 #[derive(Clone, Debug)]
@@ -11,6 +13,8 @@ pub struct Record {
     pub ts: String,
     pub actor: String,
     pub hash: String,
+    /// `log_format`: 2 and up keep a head file beside the events; 0 when absent.
+    pub format: u64,
     /// None for a kind this version does not know (written by a newer opsdeck).
     pub entry: Option<Entry>,
 }
@@ -34,10 +38,25 @@ impl Replay {
     pub fn is_closed(&self) -> bool {
         self.entries().any(|e| matches!(e, Entry::Closed { .. }))
     }
+
+    /// Written by an opsdeck that keeps a head file beside the events.
+    pub fn keeps_head(&self) -> bool {
+        self.records.iter().any(|r| r.format >= 2)
+    }
 }
 
+/// Reads a log: never through a symlink, and never anything but a regular
+/// file (a FIFO planted there would hang the reader).
 pub fn replay(path: &Path) -> std::io::Result<Replay> {
-    let bytes = std::fs::read(path)?;
+    let mut file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes)?;
     Ok(replay_bytes(&bytes))
 }
 
@@ -114,6 +133,10 @@ fn parse_record(text: &str) -> Option<Record> {
             .and_then(Value::as_str)
             .unwrap_or("")
             .to_string(),
+        format: value
+            .get(LOG_FORMAT_KEY)
+            .and_then(Value::as_u64)
+            .unwrap_or(0),
         entry: serde_json::from_value(value).ok(),
     })
 }

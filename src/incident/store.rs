@@ -1,20 +1,32 @@
-//! The one writer of an incident: every append is on disk (fsync) before it returns.
+//! The one writer of an incident: every append is on disk (fsync) before it
+//! returns, and so is the chain head beside it. Everything it creates is
+//! private from the start: directories 0700, files 0600.
 
 use super::actor::{actor, compact_timestamp, timestamp};
 use super::entry::Entry;
+use super::head::{Head, HeadWriter};
 use super::notify::Notifier;
 use super::redact::Redactor;
-use super::replay::replay;
+use super::replay::replay_bytes;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
-use std::fs::{File, OpenOptions};
-use std::io::Write;
+use std::fs::{DirBuilder, File, OpenOptions};
+use std::io::{Read, Write};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 use tokio::sync::mpsc;
 
 pub const EVENTS_FILE: &str = "events.jsonl";
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+/// Written into every event (and so into its hash): this log keeps a head
+/// file, so a missing one means something removed it.
+pub const LOG_FORMAT_KEY: &str = "log_format";
+pub const LOG_FORMAT: u64 = 2;
+/// How the note that records damage found on resuming a log begins.
+pub const DAMAGED_NOTE: &str = "opsdeck: this log was damaged when it was resumed: ";
+pub const PRIVATE_DIR_MODE: u32 = 0o700;
+pub const PRIVATE_FILE_MODE: u32 = 0o600;
 
 #[derive(Debug, thiserror::Error)]
 pub enum LogError {
@@ -27,6 +39,27 @@ pub enum LogError {
     },
     #[error("cannot encode an event: {0}")]
     Encode(#[from] serde_json::Error),
+    /// A directory of the log that others can write to.
+    #[error("{}", exposed_message(.attempted, .path, *.mode))]
+    Exposed {
+        attempted: &'static str,
+        path: PathBuf,
+        mode: u32,
+    },
+}
+
+fn exposed_message(attempted: &str, path: &Path, mode: u32) -> String {
+    let who = match (mode & 0o020 != 0, mode & 0o002 != 0) {
+        (true, true) => "its group and everyone else",
+        (true, false) => "its group",
+        _ => "everyone",
+    };
+    format!(
+        "cannot {attempted}: {} is writable by {who} (mode {:03o}), so they could alter, remove or plant incident records; make it private: chmod 700 {}",
+        path.display(),
+        mode & 0o777,
+        crate::shell::quote::shell_quote(&path.display().to_string())
+    )
 }
 
 impl LogError {
@@ -49,14 +82,105 @@ impl LogError {
             {
                 "the data directory is not writable: fix its permissions or set OPSDECK_DATA_DIR"
             }
+            LogError::Exposed { .. } => {
+                "run the chmod above, or set OPSDECK_DATA_DIR to a directory only you can write to"
+            }
             _ => "check the data directory (OPSDECK_DATA_DIR); events already written are kept",
         }
+    }
+}
+
+/// Refuses `dir` when its group or others can write to it.
+pub fn check_private(dir: &Path, attempted: &'static str) -> Result<(), LogError> {
+    use std::os::unix::fs::MetadataExt;
+    let meta = std::fs::metadata(dir).map_err(|e| LogError::io("examine", dir, e))?;
+    if !meta.is_dir() {
+        return Err(LogError::io(
+            "use",
+            dir,
+            std::io::Error::other("it is not a directory"),
+        ));
+    }
+    if meta.mode() & 0o022 != 0 {
+        return Err(LogError::Exposed {
+            attempted,
+            path: dir.to_path_buf(),
+            mode: meta.mode(),
+        });
+    }
+    Ok(())
+}
+
+/// The directories above an incident's that are the data dir's: `base`
+/// (the incidents directory) and, in the usual layout (`DATA/incidents`), the
+/// data dir itself.
+fn data_dirs(base: &Path) -> Vec<&Path> {
+    let mut dirs = Vec::new();
+    if base.file_name().is_some_and(|n| n == "incidents")
+        && let Some(data) = base.parent().filter(|p| !p.as_os_str().is_empty())
+    {
+        dirs.push(data);
+    }
+    dirs.push(base);
+    dirs
+}
+
+/// Creates the incidents directory `base` (and the data dir above it) 0700
+/// where missing, and refuses them when others can write to them. Anyone
+/// about to write under the data dir calls this first.
+pub fn ensure_private_base(base: &Path, attempted: &'static str) -> Result<(), LogError> {
+    for dir in data_dirs(base) {
+        if dir.exists() {
+            check_private(dir, attempted)?;
+        }
+    }
+    DirBuilder::new()
+        .recursive(true)
+        .mode(PRIVATE_DIR_MODE)
+        .create(base)
+        .map_err(|e| LogError::io("create the data directory", base, e))?;
+    for dir in data_dirs(base) {
+        check_private(dir, attempted)?;
+    }
+    Ok(())
+}
+
+/// fsync of a directory: the names created in it are durable.
+fn sync_dir(dir: &Path) -> Result<(), LogError> {
+    OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_DIRECTORY)
+        .open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(|e| LogError::io("sync the directory", dir, e))
+}
+
+/// Creates one private directory (0700) under a private one; an existing
+/// one is fine (a crash between two calls), anything else there is not.
+pub fn private_subdir(dir: &Path) -> Result<(), LogError> {
+    match DirBuilder::new().mode(PRIVATE_DIR_MODE).create(dir) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            let meta =
+                std::fs::symlink_metadata(dir).map_err(|e| LogError::io("examine", dir, e))?;
+            if meta.is_dir() {
+                check_private(dir, "write the incident log")
+            } else {
+                Err(LogError::io(
+                    "use",
+                    dir,
+                    std::io::Error::other("it is not a directory"),
+                ))
+            }
+        }
+        Err(e) => Err(LogError::io("create", dir, e)),
     }
 }
 
 pub struct IncidentLog {
     dir: PathBuf,
     file: File,
+    head: HeadWriter,
     seq: u64,
     prev_hash: String,
     actor: String,
@@ -77,8 +201,7 @@ impl IncidentLog {
         opened: Entry,
         redactor: Redactor,
     ) -> Result<IncidentLog, LogError> {
-        std::fs::create_dir_all(base)
-            .map_err(|e| LogError::io("create the data directory", base, e))?;
+        ensure_private_base(base, "start the incident log")?;
         let stem = format!(
             "{}-{}",
             compact_timestamp(SystemTime::now()),
@@ -87,7 +210,7 @@ impl IncidentLog {
         let mut dir = base.join(&stem);
         let mut n = 1;
         loop {
-            match std::fs::create_dir(&dir) {
+            match DirBuilder::new().mode(PRIVATE_DIR_MODE).create(&dir) {
                 Ok(()) => break,
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && n < 100 => {
                     n += 1;
@@ -96,45 +219,110 @@ impl IncidentLog {
                 Err(e) => return Err(LogError::io("create the incident directory", &dir, e)),
             }
         }
-        let mut log = IncidentLog::open_file(dir, 0, GENESIS.to_string(), redactor)?;
+        let path = dir.join(EVENTS_FILE);
+        let file = OpenOptions::new()
+            .append(true)
+            .create_new(true)
+            .mode(PRIVATE_FILE_MODE)
+            .custom_flags(libc::O_NOFOLLOW)
+            .open(&path)
+            .map_err(|e| LogError::io("create the incident log", &path, e))?;
+        let mut log = IncidentLog::with_file(dir, file, 0, GENESIS.to_string(), redactor)?;
+        // The new names themselves are durable before the first event is.
+        sync_dir(&log.dir)?;
+        sync_dir(base)?;
         log.append(&opened)?;
-        log.opened = Some(opened.summary());
+        log.opened = Some(log.webhook_text(&opened));
         Ok(log)
     }
 
     /// Continues an incident after a crash: a torn last line is cut off first,
-    /// since it was never acknowledged.
+    /// since it was never acknowledged. A log that lost events (shorter than
+    /// its head) goes on numbering after its head, so the gap stays visible,
+    /// and says what it found in a note.
     pub fn resume(dir: &Path, redactor: Redactor) -> Result<IncidentLog, LogError> {
+        let attempted = "resume the incident log";
+        if let Some(base) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+            for data in data_dirs(base) {
+                check_private(data, attempted)?;
+            }
+        }
+        check_private(dir, attempted)?;
         let events = dir.join(EVENTS_FILE);
-        let replayed = replay(&events).map_err(|e| LogError::io("read", &events, e))?;
-        let file = OpenOptions::new()
-            .write(true)
+        // Read and repaired through the descriptor later appends use: never
+        // through a symlink, never anything but a regular file.
+        let mut file = OpenOptions::new()
+            .read(true)
+            .append(true)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
             .open(&events)
-            .map_err(|e| LogError::io("open", &events, e))?;
-        file.set_len(replayed.valid_len)
-            .map_err(|e| LogError::io("repair", &events, e))?;
-        drop(file);
+            .map_err(|e| LogError::io("open the incident log", &events, e))?;
+        let meta = file
+            .metadata()
+            .map_err(|e| LogError::io("examine", &events, e))?;
+        if !meta.is_file() {
+            return Err(LogError::io(
+                "open the incident log",
+                &events,
+                std::io::Error::other("it is not a regular file"),
+            ));
+        }
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes)
+            .map_err(|e| LogError::io("read", &events, e))?;
+        let replayed = replay_bytes(&bytes);
+        if replayed.valid_len < bytes.len() as u64 {
+            file.set_len(replayed.valid_len)
+                .map_err(|e| LogError::io("repair", &events, e))?;
+            file.sync_data()
+                .map_err(|e| LogError::io("sync the incident log", &events, e))?;
+        }
+        // A gap that ends at the note an earlier resume wrote about it was
+        // recorded already.
+        let noted: Vec<u64> = replayed
+            .records
+            .iter()
+            .filter(|r| {
+                matches!(&r.entry, Some(Entry::Note { text }) if text.starts_with(DAMAGED_NOTE))
+            })
+            .map(|r| r.seq)
+            .collect();
+        let found = super::integrity::examine_with(dir, &replayed, &|seq| noted.contains(&seq));
         let last = replayed.records.last();
-        let seq = last.map_or(0, |r| r.seq);
+        let mut seq = last.map_or(0, |r| r.seq);
+        if let super::integrity::HeadState::Known(head) = &found.head {
+            seq = seq.max(head.seq);
+        }
         let prev = last.map_or(GENESIS.to_string(), |r| r.hash.clone());
-        IncidentLog::open_file(dir.to_path_buf(), seq, prev, redactor)
+        let mut log = IncidentLog::with_file(dir.to_path_buf(), file, seq, prev, redactor)?;
+        let problems = found.everything();
+        if !problems.is_empty() {
+            let text = format!("{DAMAGED_NOTE}{}", problems.join("; "));
+            // Said once: the gap stays, and so would the note on every resume.
+            let said = replayed
+                .entries()
+                .any(|e| matches!(e, Entry::Note { text: t } if *t == text));
+            if !said {
+                log.append(&Entry::Note { text })?;
+            }
+        }
+        Ok(log)
     }
 
-    fn open_file(
+    fn with_file(
         dir: PathBuf,
+        file: File,
         seq: u64,
         prev_hash: String,
         redactor: Redactor,
     ) -> Result<IncidentLog, LogError> {
-        let path = dir.join(EVENTS_FILE);
-        let file = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&path)
-            .map_err(|e| LogError::io("open the incident log", &path, e))?;
+        let head = HeadWriter::open(&dir).map_err(|e| {
+            LogError::io("open the chain head", &dir.join(super::head::HEAD_FILE), e)
+        })?;
         Ok(IncidentLog {
             dir,
             file,
+            head,
             seq,
             prev_hash,
             actor: actor(),
@@ -154,7 +342,7 @@ impl IncidentLog {
         let (failures, reports) = mpsc::unbounded_channel();
         let notifier = Notifier::start(url.to_string(), failures)?;
         if let Some(opened) = self.opened.take() {
-            notifier.send(self.redactor.redact(&format!("[{}] {opened}", self.id())));
+            notifier.send(self.redactor.redact(&opened));
         }
         self.notifier = Some((notifier, reports));
         Ok(())
@@ -199,6 +387,7 @@ impl IncidentLog {
         record.insert("actor".into(), self.actor.clone().into());
         record.insert("pid".into(), std::process::id().into());
         record.insert("prev".into(), self.prev_hash.clone().into());
+        record.insert(LOG_FORMAT_KEY.into(), LOG_FORMAT.into());
         let hash = chain_hash(&record)?;
         record.insert("hash".into(), hash.clone().into());
         let mut line = serde_json::to_string(&record)?;
@@ -211,9 +400,28 @@ impl IncidentLog {
             .sync_data()
             .map_err(|e| LogError::io("sync the incident log", &path, e))?;
         self.seq = seq;
-        self.prev_hash = hash;
+        self.prev_hash = hash.clone();
+        self.head.write(&Head { seq, hash }).map_err(|e| {
+            LogError::io(
+                "update the chain head (the event itself was written) of",
+                &self.dir.join(super::head::HEAD_FILE),
+                e,
+            )
+        })?;
         self.notify(entry)?;
         Ok(seq)
+    }
+
+    /// The line posted for an event just appended: its summary, and the
+    /// chain head it made (what `opsdeck log verify ID --head HASH` checks).
+    fn webhook_text(&self, entry: &Entry) -> String {
+        format!(
+            "[{}] {} (seq {}, head {})",
+            self.id(),
+            entry.summary(),
+            self.seq,
+            self.prev_hash
+        )
     }
 
     /// After the event is on disk: post it, and record what could not be posted.
@@ -222,10 +430,7 @@ impl IncidentLog {
             return Ok(());
         };
         if !matches!(entry, Entry::NotifyFailed { .. }) {
-            notifier.send(
-                self.redactor
-                    .redact(&format!("[{}] {}", self.id(), entry.summary())),
-            );
+            notifier.send(self.redactor.redact(&self.webhook_text(entry)));
         }
         self.record_notify_failures()
     }
@@ -252,6 +457,8 @@ impl IncidentLog {
         command: &str,
         host: &str,
     ) -> Result<super::store_output::OutputFile, LogError> {
+        // Made here, 0700, before store_output's create_dir_all finds it.
+        private_subdir(&self.dir.join("output"))?;
         super::store_output::OutputFile::create(
             &self.dir,
             self.seq + 1,
