@@ -3,6 +3,7 @@
 //! directory that others can write to is refused with the fix.
 
 mod common;
+mod tmux_support;
 
 use opsdeck::incident::redact::Redactor;
 use opsdeck::incident::{Entry, IncidentLog};
@@ -192,4 +193,25 @@ fn a_symlinked_events_file_is_not_appended_through_on_resume() {
         before,
         "written through a symlink"
     );
+}
+
+#[test]
+fn the_console_opened_first_creates_the_data_dir_private() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("pb.md"), "# T\n\n## S\nText.\n").unwrap();
+    let data = dir.path().join("data");
+    let script = format!(
+        "umask 000; OPSDECK_DATA_DIR={} {} open {}; sleep 30",
+        data.display(),
+        env!("CARGO_BIN_EXE_opsdeck"),
+        dir.path().join("pb.md").display()
+    );
+    let Some(tmux) = tmux_support::Tmux::start("console-private", &script) else {
+        return;
+    };
+    tmux.wait_for("Steps");
+    for path in [data.clone(), data.join("incidents")] {
+        assert_eq!(mode(&path), 0o700, "{} is not private", path.display());
+    }
+    tmux.keys(&["q"]);
 }

@@ -188,15 +188,22 @@ async fn event_loop(
 /// Said at start, before anything needs recording: an incident log that
 /// cannot be written must not be discovered in the middle of an outage.
 fn data_dir_problem() -> Option<String> {
+    use std::os::unix::fs::OpenOptionsExt;
     let Some(dir) = crate::incident::incidents_dir() else {
         return Some("no data directory".into());
     };
-    if let Err(err) = std::fs::create_dir_all(&dir) {
-        return Some(format!("{}: {err}", dir.display()));
+    // Created private, and refused when others can write to it, as the log does.
+    if let Err(err) = crate::incident::store::ensure_private_base(&dir, "start the incident log") {
+        return Some(format!("{err} ({})", err.hint()));
     }
     let probe = dir.join(format!(".write-test-{}", std::process::id()));
-    match std::fs::write(&probe, b"") {
-        Ok(()) => {
+    let created = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&probe);
+    match created {
+        Ok(_) => {
             let _ = std::fs::remove_file(&probe);
             None
         }
