@@ -6,8 +6,7 @@ pub mod service;
 pub mod summary;
 
 use scenarios::{SCENARIOS, Scenario};
-use std::os::unix::fs::DirBuilderExt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The bundled drill playbooks, so a drill works from any directory.
 fn playbook_text(scenario: &Scenario) -> &'static str {
@@ -40,37 +39,24 @@ fn scenario_or_explain(name: &str) -> Option<&'static Scenario> {
 
 /// A drill's directory, removed (with what the drill wrote) when dropped.
 pub struct DrillDir {
-    path: PathBuf,
+    dir: tempfile::TempDir,
 }
 
 impl DrillDir {
-    /// A fresh private directory (0700) under the temp dir, with a random
-    /// name: made by this call, never one that was there already (a name
-    /// someone could guess and plant first, as a symlink, is never used).
+    /// A fresh private directory (0700) under the temp dir with a random
+    /// name, made by this call: never one that was there already (a name
+    /// someone could guess and plant first, as a symlink). Removed on drop.
     pub fn create(scenario: &Scenario) -> std::io::Result<DrillDir> {
-        let temp = std::env::temp_dir();
-        let mut last = None;
-        for _ in 0..100 {
-            let random: String = (0..12).map(|_| fastrand::alphanumeric()).collect();
-            let path = temp.join(format!("opsdeck-drill-{}-{random}", scenario.name));
-            // mkdir fails on anything already there, symlinks included.
-            match std::fs::DirBuilder::new().mode(0o700).create(&path) {
-                Ok(()) => return Ok(DrillDir { path }),
-                Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => last = Some(err),
-                Err(err) => return Err(err),
-            }
-        }
-        Err(last.unwrap_or_else(|| std::io::Error::other("no free name")))
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::Builder::new()
+            .prefix(&format!("opsdeck-drill-{}-", scenario.name))
+            .permissions(std::fs::Permissions::from_mode(0o700))
+            .tempdir()?;
+        Ok(DrillDir { dir })
     }
 
     pub fn path(&self) -> &Path {
-        &self.path
-    }
-}
-
-impl Drop for DrillDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.path);
+        self.dir.path()
     }
 }
 
