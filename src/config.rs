@@ -1,6 +1,7 @@
 //! The config file (`opsdeck/config.yaml` in the config dir, or `OPSDECK_CONFIG`)
-//! and what it chooses: the theme, the mouse, key bindings. Read once, before
-//! the terminal is taken, so a mistake is a plain error message and exit 1.
+//! and what it chooses: the theme, the mouse, key bindings, the output kept
+//! in memory. Read once, before the terminal is taken, so a mistake is a
+//! plain error message and exit 1.
 
 use crate::app::keymap::{Action, KeyList, KeySpec, Keymap};
 use crate::ui::Theme;
@@ -19,6 +20,9 @@ pub struct ConfigFile {
     /// Action name → key or keys, e.g. `note: m`, `quit: [q, ctrl-q]`.
     #[serde(default)]
     pub keys: BTreeMap<Action, KeyList>,
+    /// Bytes of command output the console keeps in memory across all runs
+    /// (`64MiB`, `512KiB`, `1GiB` or a number of bytes; at least 1 MiB).
+    pub output_budget: Option<OutputBudget>,
 }
 
 /// What the console and the picker are drawn with.
@@ -27,6 +31,69 @@ pub struct Settings {
     pub theme: Theme,
     pub mouse: bool,
     pub keymap: Keymap,
+    /// Bytes of output the console's pane keeps across all runs.
+    pub output_budget: usize,
+}
+
+/// `output_budget:` as written: a size with a unit, or bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
+#[serde(try_from = "SizeText")]
+pub struct OutputBudget(pub usize);
+
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum SizeText {
+    Bytes(u64),
+    Text(String),
+}
+
+impl TryFrom<SizeText> for OutputBudget {
+    type Error = String;
+
+    fn try_from(value: SizeText) -> Result<OutputBudget, String> {
+        let bytes = match value {
+            SizeText::Bytes(bytes) => bytes,
+            SizeText::Text(text) => parse_size(&text)?,
+        };
+        let min = crate::app::runs::MIN_BUDGET;
+        match usize::try_from(bytes) {
+            Ok(bytes) if bytes >= min => Ok(OutputBudget(bytes)),
+            Ok(_) => Err(format!(
+                "output_budget must be at least 1MiB ({min} bytes), got {bytes} bytes"
+            )),
+            Err(_) => Err(format!("output_budget is too large: {bytes} bytes")),
+        }
+    }
+}
+
+/// `64MiB`, `64 MiB`, `512K`, `1GiB`, `100MB` (decimal), `65536`.
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let unit = unit.trim();
+    let multiplier: u64 = match unit.to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kib" => 1 << 10,
+        "m" | "mib" => 1 << 20,
+        "g" | "gib" => 1 << 30,
+        "kb" => 1_000,
+        "mb" => 1_000_000,
+        "gb" => 1_000_000_000,
+        _ => {
+            return Err(format!(
+                "`{text}` is not a size: use a number of bytes or a unit such as 64MiB, 512KiB, 1GiB"
+            ));
+        }
+    };
+    let number: u64 = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not a size: it must start with a whole number"))?;
+    number
+        .checked_mul(multiplier)
+        .ok_or_else(|| format!("`{text}` is too large"))
 }
 
 /// The config file in use: `OPSDECK_CONFIG`, else the config dir's `config.yaml`.
@@ -76,6 +143,9 @@ pub fn load_settings(theme_flag: Option<&str>) -> Result<Settings, String> {
         theme,
         mouse: config.mouse.unwrap_or(true),
         keymap,
+        output_budget: config
+            .output_budget
+            .map_or(crate::app::runs::DEFAULT_BUDGET, |b| b.0),
     })
 }
 
@@ -107,4 +177,29 @@ pub fn resolve_theme(choice: &str, relative_to: &Path, config_dir: &Path) -> Res
     let text = std::fs::read_to_string(file)
         .map_err(|err| format!("cannot read the theme file {}: {err}", file.display()))?;
     theme_file::parse(&text, &file.display().to_string()).map_err(|err| format!("theme file {err}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<ConfigFile, String> {
+        yaml_file::parse::<ConfigFile>(text, "config.yaml").map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn the_output_budget_is_read_with_its_unit() {
+        let budget = |text: &str| parse(text).map(|c| c.output_budget.map(|b| b.0));
+        assert_eq!(budget("mouse: true\n"), Ok(None));
+        assert_eq!(budget("output_budget: 16MiB\n"), Ok(Some(16 << 20)));
+        assert_eq!(budget("output_budget: 2 GiB\n"), Ok(Some(2 << 30)));
+        assert_eq!(budget("output_budget: 100MB\n"), Ok(Some(100_000_000)));
+        assert_eq!(budget("output_budget: 8388608\n"), Ok(Some(8 << 20)));
+        let small = budget("mouse: true\noutput_budget: 1KiB\n").unwrap_err();
+        assert!(small.starts_with("config.yaml:2:"), "{small}");
+        assert!(small.contains("at least 1MiB"), "{small}");
+        let bad = budget("output_budget: lots\n").unwrap_err();
+        assert!(bad.contains("not a size"), "{bad}");
+        assert!(budget("output_budget: 99999999999GiB\n").is_err());
+    }
 }

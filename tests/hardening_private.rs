@@ -90,7 +90,6 @@ fn the_data_dir_and_everything_in_it_is_created_private_whatever_the_umask() {
 }
 
 #[test]
-#[ignore = "needs the one-line change to src/incident/store_output.rs (OpenOptions::mode(0o600)) described in the hardening report"]
 fn output_files_are_created_0600_whatever_the_umask() {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");

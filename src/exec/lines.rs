@@ -22,7 +22,7 @@ impl ChunkSplitter {
         for piece in bytes.chunks(MAX_LINE) {
             self.pending.extend_from_slice(piece);
             while memchr::memchr(b'\n', &self.pending).unwrap_or(self.pending.len()) > MAX_LINE {
-                let rest = self.pending.split_off(MAX_LINE);
+                let rest = self.pending.split_off(cut_point(&self.pending));
                 out.push(text(std::mem::replace(&mut self.pending, rest)));
             }
             if let Some(last) = memchr::memrchr(b'\n', &self.pending) {
@@ -42,13 +42,44 @@ impl ChunkSplitter {
     }
 }
 
-/// The bytes as text: `\r` before each newline dropped, invalid UTF-8 replaced.
+/// Where to cut a line longer than `MAX_LINE`: at `MAX_LINE`, or up to
+/// three bytes before so that a UTF-8 character stays whole.
+fn cut_point(line: &[u8]) -> usize {
+    let continuation = |at: usize| line.get(at).is_some_and(|b| b & 0xC0 == 0x80);
+    (MAX_LINE - 3..=MAX_LINE)
+        .rev()
+        .find(|&at| !continuation(at))
+        .unwrap_or(MAX_LINE)
+}
+
+/// The bytes as text: `\r` before each newline dropped, invalid UTF-8
+/// replaced; no line longer than `MAX_LINE` bytes even then.
 fn text(mut bytes: Vec<u8>) -> String {
     if memchr::memchr(b'\r', &bytes).is_some() {
         bytes = strip_carriage_returns(&bytes);
     }
-    String::from_utf8(bytes)
-        .unwrap_or_else(|err| String::from_utf8_lossy(err.as_bytes()).into_owned())
+    String::from_utf8(bytes).unwrap_or_else(|err| {
+        // Each invalid byte becomes U+FFFD, three bytes: cut again.
+        let lossy = String::from_utf8_lossy(err.as_bytes());
+        let mut out = String::with_capacity(lossy.len() + lossy.len() / MAX_LINE);
+        for (i, line) in lossy.split('\n').enumerate() {
+            if i > 0 {
+                out.push('\n');
+            }
+            let mut rest = line;
+            while rest.len() > MAX_LINE {
+                let cut = (0..=MAX_LINE)
+                    .rev()
+                    .find(|&at| rest.is_char_boundary(at))
+                    .unwrap_or(0);
+                out.push_str(&rest[..cut]);
+                out.push('\n');
+                rest = &rest[cut..];
+            }
+            out.push_str(rest);
+        }
+        out
+    })
 }
 
 fn strip_carriage_returns(bytes: &[u8]) -> Vec<u8> {
@@ -87,6 +118,42 @@ mod tests {
         let mut out = Vec::new();
         splitter.push(b"a\r\nb\nc\n", &mut out);
         assert_eq!(out, ["a\nb\nc"]);
+    }
+
+    #[test]
+    fn invalid_utf8_cannot_make_a_piece_longer_than_the_cut() {
+        // Each invalid byte becomes U+FFFD, three bytes of text.
+        let mut splitter = ChunkSplitter::default();
+        let mut out = Vec::new();
+        splitter.push(&vec![0xff; 3 * MAX_LINE], &mut out);
+        splitter.push(b"\n", &mut out);
+        let all = lines(&out);
+        assert!(
+            all.iter().all(|l| l.len() <= MAX_LINE),
+            "{:?}",
+            all.iter().map(|l| l.len()).collect::<Vec<_>>()
+        );
+        assert_eq!(
+            all.iter().map(|l| l.chars().count()).sum::<usize>(),
+            3 * MAX_LINE
+        );
+    }
+
+    #[test]
+    fn a_long_line_is_cut_between_characters() {
+        let mut splitter = ChunkSplitter::default();
+        let mut out = Vec::new();
+        let text = format!("a{}", "é".repeat(MAX_LINE));
+        splitter.push(&text.as_bytes()[..7], &mut out);
+        splitter.push(&text.as_bytes()[7..], &mut out);
+        splitter.flush(&mut out);
+        let all = lines(&out);
+        assert!(all.len() >= 2 && all.iter().all(|l| l.len() <= MAX_LINE));
+        assert!(
+            !all.iter().any(|l| l.contains('\u{FFFD}')),
+            "a character was split"
+        );
+        assert_eq!(all.concat(), text);
     }
 
     #[test]

@@ -53,6 +53,7 @@ pub fn run_console(
     let title = playbook.title.clone();
     let checked = playbook.clone();
     let mut state = State::new(playbook, path.display().to_string(), options.mode);
+    state.output.set_budget(settings.output_budget);
     state.vars = vars;
     state.keymap = settings.keymap.clone();
     let resumed = if options.new_incident {

@@ -14,6 +14,10 @@ pub enum Marker {
     End(Option<i32>),
 }
 
+/// A marker is the nonce and at most this much more (` P 4194304`, ` X 255`)
+/// before its newline; held output never grows beyond that.
+const MARKER_TAIL: usize = 32;
+
 /// Splits a stream into output lines and the driver's markers.
 pub struct FrameScanner {
     nonce: Vec<u8>,
@@ -44,6 +48,12 @@ impl FrameScanner {
                 return markers;
             };
             let Some(newline) = memchr::memchr(b'\n', &self.pending[at..]) else {
+                if self.pending.len() - at > self.nonce.len() + MARKER_TAIL {
+                    // Too long for a marker: the nonce is mere output here.
+                    self.lines.push(&self.pending[..=at], out);
+                    self.pending.drain(..=at);
+                    continue;
+                }
                 self.lines.push(&self.pending[..at], out);
                 self.pending.drain(..at);
                 return markers;
@@ -127,6 +137,7 @@ pub async fn read_until_end(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::exec::local::MAX_LINE;
 
     #[test]
     fn markers_split_across_reads_are_found() {
@@ -148,6 +159,34 @@ mod tests {
         let markers = scanner.push(b"@N1 X 0\n@N0 X\n", &mut out);
         assert_eq!(out, ["@N1 X 0"]);
         assert_eq!(markers, [Marker::End(None)]);
+    }
+
+    #[test]
+    fn the_nonce_without_a_newline_cannot_grow_memory() {
+        // A command can read the nonce from its own argv and print it
+        // followed by an endless line: it is output, cut like any line.
+        let mut scanner = FrameScanner::new("@N0");
+        let mut out = Vec::new();
+        scanner.push(b"@N0 X", &mut out);
+        for _ in 0..64 {
+            assert!(scanner.push(&[b'y'; 64 * 1024], &mut out).is_empty());
+            assert!(
+                scanner.pending.len() <= 64,
+                "{} bytes held",
+                scanner.pending.len()
+            );
+        }
+        assert_eq!(
+            scanner.push(b"\n@N0 X 0\n", &mut out),
+            [Marker::End(Some(0))]
+        );
+        let lines: Vec<&str> = out.iter().flat_map(|t| t.split('\n')).collect();
+        assert!(lines.iter().all(|l| l.len() <= MAX_LINE));
+        assert!(lines[0].starts_with("@N0 Xyyy"), "{}", &lines[0][..20]);
+        assert_eq!(
+            lines.iter().map(|l| l.len()).sum::<usize>(),
+            5 + 64 * 64 * 1024
+        );
     }
 
     #[test]

@@ -12,8 +12,10 @@ use crate::incident::store_output::OutputFile;
 use crate::plan::Plan;
 use tokio::sync::{mpsc, watch};
 
-/// Output lines are sent to the core in batches of at most this many.
+/// Output lines are sent to the core in batches of at most this many lines
+/// and about this many bytes, so one batch never outgrows the pane's budget.
 const BATCH: usize = 1000;
+const BATCH_BYTES: usize = 1 << 20;
 
 pub struct ConsoleRun {
     pub run: u64,
@@ -38,6 +40,7 @@ pub async fn run(task: ConsoleRun, cancel: watch::Receiver<bool>, events: mpsc::
     tokio::pin!(drive);
     let mut drive_done = false;
     let mut screen: Vec<String> = Vec::new();
+    let mut screen_bytes = 0;
     let mut results: Vec<Option<HostResult>> = vec![None; plan.hosts.len()];
     let mut files: Vec<String> = Vec::new();
     loop {
@@ -51,7 +54,9 @@ pub async fn run(task: ConsoleRun, cancel: watch::Receiver<bool>, events: mpsc::
             Report::Output { host, chunk } => {
                 let shown = redactor.redact(&chunk.text);
                 for line in shown.split('\n') {
-                    screen.push(label(several, &plan.hosts[host], line));
+                    let line = label(several, &plan.hosts[host], line);
+                    screen_bytes += line.len();
+                    screen.push(line);
                 }
                 None
             }
@@ -80,14 +85,16 @@ pub async fn run(task: ConsoleRun, cancel: watch::Receiver<bool>, events: mpsc::
             }
         };
         // Send what is ready; waiting here when the screen is behind keeps memory bounded.
-        if rx.is_empty() || screen.len() >= BATCH || event.is_some() {
-            for batch in screen.chunks(BATCH) {
-                let lines = batch.to_vec();
+        let full = screen.len() >= BATCH || screen_bytes >= BATCH_BYTES;
+        if rx.is_empty() || full || event.is_some() {
+            screen_bytes = 0;
+            let mut pending = std::mem::take(&mut screen).into_iter().peekable();
+            while pending.peek().is_some() {
+                let lines: Vec<String> = pending.by_ref().take(BATCH).collect();
                 if events.send(Event::Output { run, lines }).await.is_err() {
                     return;
                 }
             }
-            screen.clear();
         }
         if let Some(event) = event
             && events.send(event).await.is_err()
