@@ -132,7 +132,7 @@ fn frame_time() {
         .lines
         .iter()
         .take(60)
-        .map(|l| opsdeck::incident::store_output::strip_ansi(l))
+        .map(|l| opsdeck::terminal_text::sanitise(l, opsdeck::terminal_text::Keep::Text))
         .collect();
     let mut plain = Terminal::new(TestBackend::new(200, 60)).unwrap();
     let (mut ours, mut base) = (Vec::with_capacity(FRAMES), Vec::with_capacity(FRAMES));

@@ -81,3 +81,32 @@ fn what_a_health_endpoint_answers_reaches_the_terminal_as_text() {
     assert!(out.stdout.contains("outage"), "{}", out.stdout);
     assert!(!contains_control(&out.stdout), "{:?}", out.stdout);
 }
+
+#[test]
+fn output_files_keep_text_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let playbook = "# T\n\n## S\n```sh {id=noisy}\nprintf 'ok\\r\\302\\23331mX\\033]0;t\\007\\033[1mbold\\033[0m\\n'\n```\n";
+    std::fs::write(dir.path().join("pb.md"), playbook).unwrap();
+    let data = dir.path().join("data");
+    let data_text = data.display().to_string();
+    run_opsdeck_env(
+        dir.path(),
+        ["exec", "pb.md", "noisy"],
+        &[("OPSDECK_DATA_DIR", &data_text)],
+    )
+    .assert_exit(0);
+    let incident = std::fs::read_dir(data.join("incidents"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let output = std::fs::read_dir(incident.join("output"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let text = std::fs::read_to_string(output).unwrap();
+    assert_eq!(text, "ok31mXbold\n");
+}

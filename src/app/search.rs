@@ -48,7 +48,8 @@ pub fn find(text: &str, query: &str) -> Vec<Range<usize>> {
 }
 
 fn line_matches(line: &str, query: &str) -> bool {
-    !find(&crate::incident::store_output::strip_ansi(line), query).is_empty()
+    let text = crate::terminal_text::sanitise(line, crate::terminal_text::Keep::Text);
+    !find(&text, query).is_empty()
 }
 
 /// `/`: the output pane gets focus and the query is typed in the status bar.

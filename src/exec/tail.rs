@@ -2,7 +2,7 @@
 //! kept as the chunks they came in and only cut into lines at the end.
 
 use crate::incident::redact::Redactor;
-use crate::incident::store_output::strip_ansi;
+use crate::terminal_text::{Keep, sanitise};
 use std::collections::VecDeque;
 
 /// Lines of output kept in each `command_finished` event.
@@ -44,7 +44,7 @@ impl Tail {
             .map(|line| {
                 let short: String = line.chars().take(LINE_CHARS * 2).collect();
                 redactor
-                    .redact(&strip_ansi(&short))
+                    .redact(&sanitise(&short, Keep::Text))
                     .chars()
                     .take(LINE_CHARS)
                     .collect()

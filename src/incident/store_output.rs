@@ -96,7 +96,10 @@ impl OutputFile {
 
     /// One line of output (without its newline), ANSI escapes stripped.
     pub fn write_line(&mut self, line: &str) -> Result<(), LogError> {
-        let clean = self.redactor.redact(&strip_ansi(line));
+        // Text only: no colours, cursor moves, C1 controls or carriage returns.
+        let clean = self
+            .redactor
+            .redact(&crate::terminal_text::sanitise(line, crate::terminal_text::Keep::Text));
         let len = clean.len() as u64 + 1;
         if self.tail.is_none() && self.head + len <= self.head_room {
             self.head += len;
@@ -257,26 +260,3 @@ impl Drop for TailSegments {
     }
 }
 
-/// Drops terminal colour and cursor sequences (`ESC [ ... letter`).
-pub fn strip_ansi(text: &str) -> String {
-    if !text.contains('\u{1b}') {
-        return text.to_string();
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\u{1b}' {
-            if chars.peek() == Some(&'[') {
-                chars.next();
-                for c in chars.by_ref() {
-                    if c.is_ascii_alphabetic() {
-                        break;
-                    }
-                }
-            }
-            continue;
-        }
-        out.push(c);
-    }
-    out
-}

@@ -29,7 +29,7 @@ pub fn styled(raw: &str, highlight: Option<Highlight>) -> Line<'static> {
 fn parse(raw: &str) -> Vec<(String, Style)> {
     let Ok(text) = raw.into_text() else {
         return vec![(
-            crate::incident::store_output::strip_ansi(raw),
+            crate::terminal_text::sanitise(raw, crate::terminal_text::Keep::Text),
             Style::default(),
         )];
     };
