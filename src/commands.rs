@@ -118,7 +118,14 @@ pub fn show(path: &Path, format: Format) -> u8 {
                 return EXIT_ERRORS;
             }
         },
-        Format::Text => print!("{}", crate::playbook::describe::describe(&playbook)),
+        // A playbook's text may hold escapes that would forge what is shown.
+        Format::Text => print!(
+            "{}",
+            crate::terminal_text::sanitise(
+                &crate::playbook::describe::describe(&playbook),
+                crate::terminal_text::Keep::Text
+            )
+        ),
     }
     EXIT_OK
 }

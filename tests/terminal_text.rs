@@ -110,3 +110,37 @@ fn output_files_keep_text_only() {
     let text = std::fs::read_to_string(output).unwrap();
     assert_eq!(text, "ok31mXbold\n");
 }
+
+#[test]
+fn show_and_the_log_print_a_hostile_title_as_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let playbook = "---\ntitle: \"Calm \\e]0;pwned\\a\\e[2Jtitle\"\n---\n# T\n\n## S\n```sh {id=look}\necho hi\n```\n";
+    std::fs::write(dir.path().join("pb.md"), playbook).unwrap();
+    let data = dir.path().join("data").display().to_string();
+    let envs = [("OPSDECK_DATA_DIR", data.as_str())];
+    let show = run_opsdeck_env(dir.path(), ["show", "pb.md"], &envs);
+    show.assert_exit(0);
+    assert!(
+        show.stdout.contains("Calm title") || show.stdout.contains("Calm "),
+        "{}",
+        show.stdout
+    );
+    assert!(!contains_control(&show.stdout), "{:?}", show.stdout);
+    run_opsdeck_env(dir.path(), ["exec", "pb.md", "look"], &envs).assert_exit(0);
+    let list = run_opsdeck_env(dir.path(), ["log", "list"], &envs);
+    list.assert_exit(0);
+    assert!(!contains_control(&list.stdout), "{:?}", list.stdout);
+    let id = list
+        .stdout
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_string();
+    let shown = run_opsdeck_env(dir.path(), ["log", "show", &id], &envs);
+    shown.assert_exit(0);
+    assert!(shown.stdout.contains("Calm"), "{}", shown.stdout);
+    assert!(!contains_control(&shown.stdout), "{:?}", shown.stdout);
+}

@@ -69,7 +69,11 @@ pub fn list() -> u8 {
         let drill = if s.drill { " [drill]" } else { "" };
         println!(
             "{:<44} {:<8} {:>6}  {:<24} {}{drill}",
-            s.id, state, s.events, s.started, s.title
+            s.id,
+            state,
+            s.events,
+            s.started,
+            text(&s.title)
         );
     }
     0
@@ -83,7 +87,7 @@ pub fn show(id: &str) -> u8 {
     println!(
         "{} — {} ({})",
         summary.id,
-        summary.title,
+        text(&summary.title),
         if summary.closed { "closed" } else { "open" }
     );
     for record in &replayed.records {
@@ -92,8 +96,11 @@ pub fn show(id: &str) -> u8 {
             .as_ref()
             .map_or_else(|| "(event of a newer opsdeck)".into(), |e| e.summary());
         println!(
-            "{:>4}  {}  {:<20}  {text}",
-            record.seq, record.ts, record.actor
+            "{:>4}  {}  {:<20}  {}",
+            record.seq,
+            self::text(&record.ts),
+            self::text(&record.actor),
+            self::text(&text)
         );
     }
     0
@@ -167,4 +174,10 @@ pub fn export(id: &str, json: bool) -> u8 {
         print!("{}", export::markdown(&summary, &replayed));
     }
     0
+}
+
+/// What a log holds came from playbooks, commands and people: only text
+/// reaches the terminal.
+fn text(value: &str) -> String {
+    crate::terminal_text::sanitise(value, crate::terminal_text::Keep::Text)
 }
