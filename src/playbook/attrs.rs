@@ -118,6 +118,9 @@ pub fn build_command(source: CommandSource, report: &mut Report) -> Command {
         interactive: false,
         explain: None,
         sample_output: None,
+        description: None,
+        inside: None,
+        not_shell: None,
         allow: Vec::new(),
         pos: source.pos,
         attr_pos: source

@@ -48,6 +48,10 @@ pub const RULES: &[Rule] = &[
         why: "an undeclared placeholder has no description for the person asked to fill it",
     },
     Rule {
+        name: "not-shell",
+        why: "text that is not shell (sample output, an unterminated quote, only comments) would fail or do something else if run, so it is shown, never run",
+    },
+    Rule {
         name: "unknown-front-matter-key",
         why: "keys opsdeck does not read are ignored, so a typo in one changes nothing",
     },
@@ -106,8 +110,26 @@ pub fn lint(playbook: &Playbook) -> Vec<Diagnostic> {
 
 fn lint_command(playbook: &Playbook, command: &Command, out: &mut Vec<Diagnostic>) {
     let allowed = |rule: &str| command.allow.iter().any(|a| a == rule);
-    if !command.show_only && !QUERY_LANGS.contains(&command.lang.as_str()) {
+    // A command shown only because it is not shell is still judged when its
+    // author said what it does (`kind=diagnose` on unreadable text is an error).
+    let judged = !command.show_only || (command.not_shell.is_some() && command.has_attr("kind"));
+    if judged && !QUERY_LANGS.contains(&command.lang.as_str()) {
         lint_danger(command, &allowed, out);
+    }
+    if let Some(not_shell) = &command.not_shell
+        && !allowed("not-shell")
+    {
+        out.push(
+            Diagnostic::warning(
+                "not-shell",
+                not_shell.pos,
+                format!(
+                    "command `{}` is not shell ({}): it is shown, never run",
+                    command.id, not_shell.reason
+                ),
+            )
+            .help("write what was typed after a `$ ` prompt and what it printed after it, so the output is not taken for the command; `allow=not-shell` if it is shell"),
+        );
     }
     if !allowed("curl-pipe-shell") && pipes_download_into_shell(&command.run) {
         out.push(

@@ -3,8 +3,10 @@
 use super::attrs::{CommandSource, build_command, parse_fence_attrs, slug};
 use super::diagnostic::Diagnostic;
 use super::fields::Report;
-use super::model::{Block, Pos, Step};
+use super::lint_shapes::not_shell;
+use super::model::{Block, NotShell, Pos, Step};
 use super::source::LineIndex;
+use super::transcript::{Part, Reader};
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use std::ops::Range;
 
@@ -98,9 +100,15 @@ pub fn parse_body(body: &str, offset: usize, index: &LineIndex, report: &mut Rep
     let h1_range = h1.as_ref().map(|(_, range)| range.clone());
     let mut steps = Vec::new();
     let mut summary = None;
+    let mut reader = Reader::default();
     for section in &sections {
         let excluded = h1_range.clone().filter(|_| section.heading.is_none());
-        let step = build_step(body, section, excluded, &pos, index, offset, report);
+        let at = Place {
+            pos: &pos,
+            index,
+            offset,
+        };
+        let step = build_step(body, section, excluded, &at, &mut reader, report);
         match (&section.heading, step) {
             (None, Some(step)) if step.commands().next().is_none() && sections.len() > 1 => {
                 summary = step.content.into_iter().find_map(|block| match block {
@@ -130,15 +138,22 @@ fn fence_lang(info: &str) -> &str {
         .unwrap_or("")
 }
 
+/// Where the body stands in the file.
+struct Place<'a> {
+    pos: &'a dyn Fn(usize) -> Pos,
+    index: &'a LineIndex<'a>,
+    offset: usize,
+}
+
 fn build_step(
     body: &str,
     section: &Section,
     excluded: Option<Range<usize>>,
-    pos: &dyn Fn(usize) -> Pos,
-    index: &LineIndex,
-    offset: usize,
+    at: &Place,
+    reader: &mut Reader,
     report: &mut Report,
 ) -> Option<Step> {
+    let (pos, index, offset) = (at.pos, at.index, at.offset);
     let (title, step_pos) = section
         .heading
         .clone()
@@ -165,6 +180,7 @@ fn build_step(
         }
     };
     let mut n = 0;
+    reader.section();
     for fence in &section.fences {
         push_text(cursor, fence.range.start, &mut content);
         cursor = fence.range.end.min(section.content.end);
@@ -172,18 +188,16 @@ fn build_step(
         let attrs = fence_attrs(body, fence, offset, index, report);
         let lang = fence_lang(&fence.info);
         let code = fence.code.trim_end_matches('\n');
-        let parts = if lang == "console" {
-            transcript(code)
+        let parts = if QUERY_LANGS.contains(&lang) {
+            vec![Part {
+                run: code.to_string(),
+                ..Part::default()
+            }]
         } else {
-            Vec::new()
-        };
-        let parts = if parts.is_empty() {
-            vec![(code.to_string(), None)]
-        } else {
-            parts
+            reader.read(code, lang == "console")
         };
         let several = parts.len() > 1;
-        for (k, (run, sample_output)) in parts.into_iter().enumerate() {
+        for (k, part) in parts.into_iter().enumerate() {
             n += 1;
             let mut attrs = attrs.clone();
             if several {
@@ -195,7 +209,7 @@ fn build_step(
             let mut command = build_command(
                 CommandSource {
                     lang: lang.to_string(),
-                    run,
+                    run: part.run.clone(),
                     pos: fence_pos,
                     default_id: format!("{step_slug}-{n}"),
                     attrs,
@@ -203,7 +217,25 @@ fn build_step(
                 },
                 report,
             );
-            command.sample_output = sample_output;
+            command.sample_output = part.sample_output.clone();
+            command.description = part.description.clone();
+            command.inside = part.inside.clone();
+            command.show_only |= part.show_only;
+            command.interactive |= part.interactive;
+            // Only shell is offered as a command; `allow=not-shell` vouches for it.
+            let vouched = command.allow.iter().any(|a| a == "not-shell");
+            if !command.show_only
+                && !vouched
+                && SHELL_LANGS.contains(&lang)
+                && let Some((row, reason)) = not_shell(&command.run)
+            {
+                let (line, col) = part.origin_of(row);
+                command.show_only = true;
+                command.not_shell = Some(NotShell {
+                    reason: reason.to_string(),
+                    pos: Pos::new(fence_pos.line + 1 + line as u32, fence_pos.col + col as u32),
+                });
+            }
             content.push(Block::Command(command));
         }
     }
@@ -248,35 +280,6 @@ fn fence_attrs(
         return Vec::new();
     };
     parse_fence_attrs(&after[..close], inner_pos, report)
-}
-
-/// A `console` transcript: lines after a `$ ` or `# ` prompt are commands
-/// (`\` continuations joined), the lines after each are its sample output.
-/// Empty when the block has no prompts (then it is one command as written).
-pub fn transcript(code: &str) -> Vec<(String, Option<String>)> {
-    let mut parts: Vec<(String, Vec<&str>)> = Vec::new();
-    let mut continuing = false;
-    for line in code.lines() {
-        if continuing && let Some((command, _)) = parts.last_mut() {
-            command.push('\n');
-            command.push_str(line);
-            continuing = line.trim_end().ends_with('\\');
-            continue;
-        }
-        if let Some(command) = line.strip_prefix("$ ").or_else(|| line.strip_prefix("# ")) {
-            parts.push((command.to_string(), Vec::new()));
-            continuing = command.trim_end().ends_with('\\');
-        } else if let Some((_, output)) = parts.last_mut() {
-            output.push(line);
-        }
-    }
-    parts
-        .into_iter()
-        .map(|(command, output)| {
-            let output = output.join("\n");
-            (command, (!output.trim().is_empty()).then_some(output))
-        })
-        .collect()
 }
 
 /// Drops blank lines at both ends, keeping the first line's indentation.

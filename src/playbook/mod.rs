@@ -14,6 +14,7 @@ pub mod placeholders;
 pub mod render;
 pub mod scaffold;
 pub mod source;
+pub mod transcript;
 mod urls;
 pub mod validate;
 pub mod wiki_placeholders;

@@ -247,9 +247,20 @@ pub struct Command {
     pub interactive: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explain: Option<String>,
-    /// Sample output printed after the command in a `console` transcript: shown, never run.
+    /// Sample output printed after the command in a transcript: shown, never run.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sample_output: Option<String>,
+    /// The comment lines written just before the command in a transcript.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Typed inside the interactive command an earlier one started (`oc rsh
+    /// POD`): that command. Runnable only as one combined command
+    /// (`oc rsh POD CMD`), else shown as what to type there.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inside: Option<String>,
+    /// Why the text is not shell (`looks like sample output`, …): shown, never run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_shell: Option<NotShell>,
     /// Lint rules silenced for this command (`allow=RULE`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub allow: Vec<String>,
@@ -257,6 +268,15 @@ pub struct Command {
     /// Where each attribute's value was written, for precise diagnostics.
     #[serde(skip)]
     pub attr_pos: Vec<(String, Pos)>,
+}
+
+/// A command's text that the shell would not read as written.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct NotShell {
+    pub reason: String,
+    /// Where: the line that is not shell.
+    #[serde(skip)]
+    pub pos: Pos,
 }
 
 impl Command {
