@@ -4,6 +4,8 @@
 //! shell is shown, never offered. `cargo test --test transcripts measured --
 //! --nocapture` prints the numbers over the wiki-style fixtures.
 
+mod common;
+
 use opsdeck::plan::fill::{FillError, fill};
 use opsdeck::plan::{Mode, Planned, Refusal, Request, plan};
 use opsdeck::playbook::model::Command;
@@ -222,7 +224,9 @@ fn lines_typed_into_a_database_client_are_shown_never_run() {
     );
     assert_eq!(
         planned(&playbook, &typed.id),
-        Planned::Refused(Refusal::ShowOnly)
+        Planned::Refused(Refusal::TypedInside {
+            program: "kubectl exec -it -n db pg-0 -- psql -U postgres".into()
+        })
     );
     assert!(!command(&playbook, "kubectl get pods -n db").show_only);
 }
@@ -308,7 +312,13 @@ fn text_that_is_not_shell_is_warned_at_its_line_and_shown_only() {
     for id in ["s-1", "quote", "s-3"] {
         let command = playbook.command(id).unwrap();
         assert!(command.show_only && command.not_shell.is_some(), "{id}");
-        assert_eq!(planned(&playbook, id), Planned::Refused(Refusal::ShowOnly));
+        assert!(
+            matches!(
+                planned(&playbook, id),
+                Planned::Refused(Refusal::NotShell { .. })
+            ),
+            "{id}"
+        );
     }
     // `allow=not-shell`: the author vouches for it.
     let vouched = playbook.command("s-4").unwrap();
@@ -597,5 +607,36 @@ fn the_documented_examples_read_as_documented() {
     assert_eq!(
         playbook.commands().nth(1).unwrap().sample_output.as_deref(),
         Some("HEALTH_WARN 1 osds down")
+    );
+}
+
+#[test]
+fn exec_refuses_lines_typed_inside_a_program_and_text_that_is_not_shell_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "# R\n\n## Look\n```console\n$ psql -U app shop\npostgres=# SELECT count(*) FROM orders;\n count\n-------\n    42\n```\n\n```bash\nNAME     READY   STATUS    RESTARTS   AGE\nweb-1    1/1     Running   0          3d\n```\n";
+    std::fs::write(dir.path().join("rb.md"), text).unwrap();
+    let data = dir.path().join("data").display().to_string();
+    let exec = |id: &str| {
+        common::run_opsdeck_env(
+            dir.path(),
+            ["exec", "rb.md", id],
+            &[("OPSDECK_DATA_DIR", data.as_str())],
+        )
+    };
+    let inside = exec("look-2");
+    inside.assert_exit(3);
+    assert!(
+        inside.stderr.contains("typed inside `psql -U app shop`"),
+        "{}",
+        inside.stderr
+    );
+    let table = exec("look-3");
+    table.assert_exit(3);
+    assert!(
+        table
+            .stderr
+            .contains("not shell (looks like sample output)"),
+        "{}",
+        table.stderr
     );
 }

@@ -157,6 +157,14 @@ pub enum Refusal {
         known: Vec<String>,
     },
     ShowOnly,
+    /// Text a transcript holds that the shell would not read as written.
+    NotShell {
+        reason: String,
+    },
+    /// A line typed inside an interactive program an earlier command started.
+    TypedInside {
+        program: String,
+    },
     ReadOnly {
         why: String,
     },
@@ -183,6 +191,12 @@ impl Refusal {
                 )
             }
             Refusal::ShowOnly => "it is marked `run=false` (shown, never run)".into(),
+            Refusal::NotShell { reason } => {
+                format!("it is not shell ({reason}): shown, never run")
+            }
+            Refusal::TypedInside { program } => {
+                format!("it is typed inside `{program}` once that has the terminal, never run here")
+            }
             Refusal::ReadOnly { why } => {
                 format!("it changes things ({why}) and read-only mode is on")
             }
@@ -211,8 +225,18 @@ pub fn plan(request: &Request) -> Planned {
         let known = playbook.commands().map(|c| c.id.clone()).collect();
         return Planned::Refused(Refusal::NoSuchCommand { known });
     };
+    if let Some(not_shell) = &command.not_shell {
+        return Planned::Refused(Refusal::NotShell {
+            reason: not_shell.reason.clone(),
+        });
+    }
     if command.show_only {
-        return Planned::Refused(Refusal::ShowOnly);
+        return Planned::Refused(match &command.inside {
+            Some(program) => Refusal::TypedInside {
+                program: program.clone(),
+            },
+            None => Refusal::ShowOnly,
+        });
     }
     let filled = match fill(&command.run, playbook, request.values) {
         Ok(filled) => filled,

@@ -146,7 +146,24 @@ fn command_lines(
     if command.show_only {
         header.push(Span::styled(" · shown only", theme.muted));
     }
-    let mut lines = vec![Line::from(header)];
+    let mut lines = Vec::new();
+    if let Some(description) = &command.description {
+        for line in description.lines() {
+            lines.push(Line::styled(format!("  # {line}"), theme.muted));
+        }
+    }
+    lines.push(Line::from(header));
+    if let Some(not_shell) = &command.not_shell {
+        lines.push(Line::styled(
+            format!("  not shell ({}): shown, never run", not_shell.reason),
+            theme.muted,
+        ));
+    } else if let Some(program) = &command.inside {
+        lines.push(Line::styled(
+            format!("  typed inside `{program}` once it has the terminal"),
+            theme.muted,
+        ));
+    }
     let code_style = if selected {
         theme.code.patch(theme.selection)
     } else {
