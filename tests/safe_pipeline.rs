@@ -281,3 +281,13 @@ fn a_value_that_is_not_utf8_is_a_clear_error_not_a_panic() {
     out.assert_exit(2);
     assert!(out.stderr.contains("UTF-8"), "{}", out.stderr);
 }
+
+#[test]
+fn an_unsafe_placeholder_in_a_transcript_is_reported_after_its_prompt() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "# R\n\n## Look\n```console\n$ echo one\n$ echo ${X:-{{v}}}\n```\n";
+    std::fs::write(dir.path().join("rb.md"), text).unwrap();
+    let out = run_opsdeck_env(dir.path(), ["check", "rb.md"], &[]);
+    out.assert_exit(1);
+    assert!(out.stdout.contains("rb.md:6:13: error:"), "{}", out.stdout);
+}

@@ -41,11 +41,15 @@ pub fn unsafe_places(playbook: &Playbook) -> Vec<Diagnostic> {
     out
 }
 
-/// The file position of byte `offset` of a command's text: its lines start
-/// on the line after the fence (or `run:` key).
+/// The file position of byte `offset` of a command's text: where its line
+/// was written (a transcript's command starts after its prompt), else the
+/// lines after the fence (or `run:` key).
 fn pos_in_run(command: &Command, offset: usize) -> Pos {
     let before = &command.run[..offset.min(command.run.len())];
-    let line = before.matches('\n').count() as u32;
+    let line = before.matches('\n').count();
     let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32;
-    Pos::new(command.pos.line + 1 + line, col + 1)
+    match command.line_starts.get(line) {
+        Some(start) => Pos::new(start.line, start.col + col),
+        None => Pos::new(command.pos.line + 1 + line as u32, col + 1),
+    }
 }

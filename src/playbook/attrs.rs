@@ -128,6 +128,7 @@ pub fn build_command(source: CommandSource, report: &mut Report) -> Command {
             .iter()
             .map(|a| (a.key.clone(), a.value_pos))
             .collect(),
+        line_starts: Vec::new(),
     };
     let mut seen: Vec<&str> = Vec::new();
     for attr in &source.attrs {

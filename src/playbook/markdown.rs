@@ -217,6 +217,13 @@ fn build_step(
                 },
                 report,
             );
+            let at = |row: usize| {
+                let (line, col) = part.origin_of(row);
+                Pos::new(fence_pos.line + 1 + line as u32, fence_pos.col + col as u32)
+            };
+            if several {
+                command.line_starts = (0..part.run.lines().count()).map(at).collect();
+            }
             command.sample_output = part.sample_output.clone();
             command.description = part.description.clone();
             command.inside = part.inside.clone();
@@ -229,11 +236,10 @@ fn build_step(
                 && SHELL_LANGS.contains(&lang)
                 && let Some((row, reason)) = not_shell(&command.run)
             {
-                let (line, col) = part.origin_of(row);
                 command.show_only = true;
                 command.not_shell = Some(NotShell {
                     reason: reason.to_string(),
-                    pos: Pos::new(fence_pos.line + 1 + line as u32, fence_pos.col + col as u32),
+                    pos: at(row),
                 });
             }
             content.push(Block::Command(command));

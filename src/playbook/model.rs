@@ -268,6 +268,10 @@ pub struct Command {
     /// Where each attribute's value was written, for precise diagnostics.
     #[serde(skip)]
     pub attr_pos: Vec<(String, Pos)>,
+    /// Where each line of `run` starts in the file, when it is not simply
+    /// the line after `pos` (a command of a transcript, after its prompt).
+    #[serde(skip)]
+    pub line_starts: Vec<Pos>,
 }
 
 /// A command's text that the shell would not read as written.
