@@ -55,6 +55,13 @@ fn check_and_playbook_rules_fire_and_are_silenced() {
         rules_of("---\ntitle: T\nallow: [missing-escalation]\n---\n# T\n\n## S\nText.\n")
             .is_empty()
     );
+    let hooked =
+        |url: &str| format!("{HEADER}notify: {{webhook: \"{url}\"}}\n---\n# T\n\n## S\nText.\n");
+    assert_eq!(
+        rules_of(&hooked("http://chat.example.com/hook")),
+        vec!["plain-http"]
+    );
+    assert!(rules_of(&hooked("https://chat.example.com/hook")).is_empty());
 }
 
 #[test]
