@@ -1,5 +1,7 @@
-//! Running playbook commands. Runners report through channels only; they
-//! never touch the screen or the incident log.
+//! Running a plan. Runners (local, SSH, PromQL) report through channels
+//! only; the driver (`driver.rs`) writes output files and reports each
+//! host's start, output and end; `opsdeck exec` (`headless*.rs`) prints those
+//! reports and records them through `plan::record`, as the console's core does.
 
 pub mod driver;
 pub mod fanout;
