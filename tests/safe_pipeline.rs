@@ -291,3 +291,42 @@ fn an_unsafe_placeholder_in_a_transcript_is_reported_after_its_prompt() {
     out.assert_exit(1);
     assert!(out.stdout.contains("rb.md:6:13: error:"), "{}", out.stdout);
 }
+
+#[test]
+fn what_an_ssh_config_runs_locally_is_named_by_check_and_shown_before_running() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("ssh_config"),
+        "Host web1\n  HostName 127.0.0.1\n  ProxyCommand sh -c 'touch pwned; nc %h %p'\n",
+    )
+    .unwrap();
+    let text = "---\ntitle: P\nhosts:\n  web: {hosts: [web1], ssh_config: ssh_config}\n---\n# P\n\n## S\n```sh {id=up host=web}\nuptime\n```\n";
+    std::fs::write(dir.path().join("pb.md"), text).unwrap();
+    let check = run_opsdeck_env(dir.path(), ["check", "pb.md"], &[]);
+    check.assert_exit(0);
+    assert!(
+        check.stdout.contains("ssh-config-runs-command")
+            && check
+                .stdout
+                .contains("ProxyCommand sh -c 'touch pwned; nc %h %p'"),
+        "{}",
+        check.stdout
+    );
+    let data = dir.path().join("data").display().to_string();
+    let dry = run_opsdeck_env(
+        dir.path(),
+        ["exec", "pb.md", "up", "--dry-run"],
+        &[("OPSDECK_DATA_DIR", data.as_str())],
+    );
+    dry.assert_exit(0);
+    assert!(
+        dry.stdout
+            .contains("connecting runs here: ProxyCommand sh -c 'touch pwned; nc %h %p'"),
+        "{}",
+        dry.stdout
+    );
+    assert!(
+        !dir.path().join("pwned").exists(),
+        "a dry run connects nowhere"
+    );
+}

@@ -123,6 +123,7 @@ mod tests {
             },
             type_to_confirm: changes.then(|| "web".into()),
             secrets: Vec::new(),
+            ssh_config_runs: Vec::new(),
             timeout: std::time::Duration::from_secs(5),
         })
     }

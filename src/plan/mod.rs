@@ -104,6 +104,9 @@ pub struct Plan {
     pub type_to_confirm: Option<String>,
     /// Secret values in every form they take in `script`: redacted everywhere.
     pub secrets: Vec<String>,
+    /// What the group's ssh_config runs on this machine when connecting
+    /// (`ProxyCommand …`): shown with the hosts.
+    pub ssh_config_runs: Vec<String>,
     pub timeout: Duration,
 }
 
@@ -125,11 +128,18 @@ impl Plan {
             }
         }
         let hosts = self.host_list();
-        if configs.is_empty() {
+        let mut text = if configs.is_empty() {
             hosts
         } else {
             format!("{hosts} (ssh_config {})", configs.join(", "))
+        };
+        if !self.ssh_config_runs.is_empty() {
+            text.push_str(&format!(
+                "; connecting runs here: {}",
+                self.ssh_config_runs.join("; ")
+            ));
         }
+        text
     }
 
     fn host_list(&self) -> String {
@@ -278,6 +288,11 @@ pub fn plan(request: &Request) -> Planned {
         danger,
         type_to_confirm,
         secrets: filled.secrets,
+        ssh_config_runs: playbook
+            .hosts
+            .get(&command.host)
+            .map(|g| g.ssh_config_runs.clone())
+            .unwrap_or_default(),
         timeout: command.timeout,
     }))
 }

@@ -204,6 +204,7 @@ fn read_hosts(node: &Node, report: &mut Report) -> BTreeMap<String, HostGroup> {
             known_hosts: None,
             ssh_config: None,
             host_key_check: None,
+            ssh_config_runs: Vec::new(),
             pos: key.pos,
         };
         if let Value::Map(_) = value.value {

@@ -52,6 +52,10 @@ pub const RULES: &[Rule] = &[
         why: "text that is not shell (sample output, an unterminated quote, only comments) would fail or do something else if run, so it is shown, never run",
     },
     Rule {
+        name: "ssh-config-runs-command",
+        why: "a ProxyCommand in a host group's ssh_config runs on this machine whenever opsdeck connects",
+    },
+    Rule {
         name: "unknown-front-matter-key",
         why: "keys opsdeck does not read are ignored, so a typo in one changes nothing",
     },

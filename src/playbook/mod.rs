@@ -14,6 +14,7 @@ pub mod placeholders;
 pub mod render;
 pub mod scaffold;
 pub mod source;
+mod ssh_config_scan;
 pub mod transcript;
 mod urls;
 pub mod validate;
@@ -101,7 +102,19 @@ pub fn load(path: &Path) -> Parsed {
         .and_then(|s| s.to_str())
         .unwrap_or("playbook");
     match read_limited(path) {
-        Ok(bytes) => parse(&bytes, Form::of(path), fallback),
+        Ok(bytes) => {
+            let mut parsed = parse(&bytes, Form::of(path), fallback);
+            if let Some(playbook) = parsed.playbook.as_mut() {
+                let dir = path.parent().unwrap_or(Path::new("."));
+                let found = ssh_config_scan::scan(playbook, dir);
+                let allowed = |rule: &str| playbook.allow.iter().any(|a| a == rule);
+                parsed
+                    .diagnostics
+                    .extend(found.into_iter().filter(|d| !allowed(d.rule)));
+                parsed.diagnostics.sort_by_key(|d| (d.line, d.col));
+            }
+            parsed
+        }
         Err(ReadError::NotAFile) => Parsed::failed(
             Diagnostic::error(
                 "not-a-file",

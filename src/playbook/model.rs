@@ -89,6 +89,10 @@ pub struct HostGroup {
     pub ssh_config: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub host_key_check: Option<String>,
+    /// What `ssh_config` makes ssh run on this machine (`ProxyCommand …`),
+    /// read when the playbook is loaded.
+    #[serde(skip)]
+    pub ssh_config_runs: Vec<String>,
     pub pos: Pos,
 }
 

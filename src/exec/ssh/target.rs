@@ -126,6 +126,7 @@ mod tests {
             known_hosts: Some("/etc/opsdeck/known_hosts".into()),
             ssh_config: None,
             host_key_check: Some("accept-new".into()),
+            ssh_config_runs: Vec::new(),
             pos: Pos::default(),
         };
         let target = SshTarget::from_group("web", &group, "web1", Path::new("/pb"));
