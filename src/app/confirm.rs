@@ -13,7 +13,7 @@ pub enum Button {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Confirm {
     /// Exactly what will run where; shown as it is (secrets as dots).
-    pub plan: Plan,
+    pub plan: Box<Plan>,
     pub typed: String,
     /// Focus starts on Cancel, so a stray Enter cancels.
     pub focus: Button,
@@ -27,7 +27,7 @@ pub enum Outcome {
 }
 
 impl Confirm {
-    pub fn new(plan: Plan) -> Confirm {
+    pub fn new(plan: Box<Plan>) -> Confirm {
         Confirm {
             plan,
             typed: String::new(),
@@ -106,7 +106,7 @@ mod tests {
 
     fn dialog(kind: Kind) -> Confirm {
         let changes = kind == Kind::Remediate;
-        Confirm::new(Plan {
+        Confirm::new(Box::new(Plan {
             command_id: "restart".into(),
             script: "systemctl restart shop".into(),
             shown: "systemctl restart shop".into(),
@@ -125,7 +125,7 @@ mod tests {
             secrets: Vec::new(),
             ssh_config_runs: Vec::new(),
             timeout: std::time::Duration::from_secs(5),
-        })
+        }))
     }
 
     #[test]

@@ -36,7 +36,7 @@ pub fn start(state: &mut State, command_id: &str) -> Vec<Effect> {
                 secret: first.secret,
             }));
         }
-        Planned::Ready(plan) => state.overlay = Some(Overlay::Confirm(Confirm::new(*plan))),
+        Planned::Ready(plan) => state.overlay = Some(Overlay::Confirm(Confirm::new(plan))),
     }
     Vec::new()
 }
@@ -66,7 +66,7 @@ pub fn on_confirm_key(state: &mut State, mut dialog: Confirm, key: Key) -> Vec<E
             ));
             Vec::new()
         }
-        Outcome::Confirmed => launch(state, dialog.plan),
+        Outcome::Confirmed => launch(state, *dialog.plan),
     }
 }
 

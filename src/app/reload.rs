@@ -90,7 +90,7 @@ fn drop_stale_overlay(state: &mut State) {
         Some(Overlay::Confirm(dialog)) => {
             let id = &dialog.plan.command_id;
             let unchanged = match super::flow::plan_for(state, id) {
-                Planned::Ready(now) => *now == dialog.plan,
+                Planned::Ready(now) => now == dialog.plan,
                 _ => false,
             };
             (!unchanged).then(|| id.clone())
