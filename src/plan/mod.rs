@@ -7,16 +7,20 @@
 //! are handed in by the caller ([`values::env_values`]).
 
 pub mod check;
+mod danger;
 pub mod fill;
+mod hosts;
 pub mod placeholders;
 pub mod record;
 pub mod values;
 
+pub use danger::{Danger, danger_of, dangers, template_findings};
+pub use hosts::{LOCAL, group_hosts, select_hosts};
+
 use crate::exec::ssh::SshTarget;
 use crate::playbook::Playbook;
-use crate::playbook::model::{Command, Kind};
-use crate::shell::danger::{Finding, classify_all};
 use fill::{FillError, Missing, fill};
+use hosts::{confirm_name, target};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Duration;
@@ -68,23 +72,6 @@ pub enum Target {
     Ssh(SshTarget),
     /// A `promql` block: a query against the playbook's Prometheus.
     Prometheus,
-}
-
-/// Whether a command changes things, and why opsdeck thinks so.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Danger {
-    Reads,
-    Changes {
-        /// The classifier's rule, or `kind=remediate` when the author said so.
-        rule: String,
-        why: String,
-    },
-}
-
-impl Danger {
-    pub fn changes(&self) -> bool {
-        matches!(self, Danger::Changes { .. })
-    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -263,7 +250,7 @@ pub fn plan(request: &Request) -> Planned {
             });
         }
     };
-    let danger = danger(command, &filled.script);
+    let danger = danger::danger(command, &filled.script);
     if let Danger::Changes { why, .. } = &danger
         && request.mode == Mode::ReadOnly
     {
@@ -295,109 +282,4 @@ pub fn plan(request: &Request) -> Planned {
             .unwrap_or_default(),
         timeout: command.timeout,
     }))
-}
-
-/// What a command's text says before any value is filled, for showing it in
-/// the step (the plan judges the filled script again).
-pub fn danger_of(command: &Command) -> Danger {
-    if command.kind == Kind::Remediate || command.lang == "promql" {
-        return danger(command, "");
-    }
-    judged(command, template_findings(&command.run))
-}
-
-/// Every reason a command's text changes things, its placeholders read as plain words.
-pub fn template_findings(script: &str) -> Vec<Finding> {
-    classify_all(&placeholders::neutralised(script))
-}
-
-/// Every command's [`danger_of`], by id: worked out once per playbook load.
-pub fn dangers(playbook: &Playbook) -> BTreeMap<String, Danger> {
-    playbook
-        .commands()
-        .map(|c| (c.id.clone(), danger_of(c)))
-        .collect()
-}
-
-/// The author's `kind=remediate`, else what the command's own text does. An
-/// explicit `kind=diagnose` with `allow=RULE` is the author vouching for it.
-fn danger(command: &Command, script: &str) -> Danger {
-    if command.kind == Kind::Remediate {
-        return Danger::Changes {
-            rule: "kind=remediate".into(),
-            why: "the playbook marks it as a remediation".into(),
-        };
-    }
-    if command.lang == "promql" {
-        return Danger::Reads;
-    }
-    judged(command, classify_all(script))
-}
-
-/// The first finding the command's `allow=` does not vouch for: `allow=`
-/// covers one rule, never the rest.
-fn judged(command: &Command, findings: Vec<Finding>) -> Danger {
-    match findings
-        .into_iter()
-        .find(|f| !command.allow.iter().any(|a| a == f.rule))
-    {
-        Some(finding) => Danger::Changes {
-            rule: finding.rule.to_string(),
-            why: finding.why,
-        },
-        None => Danger::Reads,
-    }
-}
-
-/// The host group's name; for a command on this machine, the service, else the command's id.
-fn confirm_name(playbook: &Playbook, command: &Command) -> String {
-    if command.host != LOCAL {
-        return command.host.clone();
-    }
-    playbook
-        .service
-        .clone()
-        .unwrap_or_else(|| command.id.clone())
-}
-
-/// The host name of this machine in plans, groups and the incident log.
-pub const LOCAL: &str = "local";
-
-/// The hosts a command runs on, in the group's order; `only` picks one.
-pub fn select_hosts(
-    playbook: &Playbook,
-    command: &Command,
-    only: Option<&str>,
-) -> Result<Vec<String>, Refusal> {
-    let all = group_hosts(playbook, command);
-    match only {
-        None => Ok(all),
-        Some(wanted) if all.iter().any(|h| h == wanted) => Ok(vec![wanted.to_string()]),
-        Some(wanted) => Err(Refusal::NotInGroup {
-            host: wanted.to_string(),
-            group: command.host.clone(),
-            hosts: all,
-        }),
-    }
-}
-
-/// Every host of the command's group (a host name alone is its own group).
-pub fn group_hosts(playbook: &Playbook, command: &Command) -> Vec<String> {
-    match playbook.hosts.get(&command.host) {
-        Some(group) => group.hosts.clone(),
-        None => vec![command.host.clone()],
-    }
-}
-
-fn target(playbook: &Playbook, command: &Command, host: &str, dir: &Path) -> Target {
-    if command.lang == "promql" {
-        return Target::Prometheus;
-    }
-    if command.host == LOCAL {
-        return Target::Local;
-    }
-    Target::Ssh(match playbook.hosts.get(&command.host) {
-        Some(group) => SshTarget::from_group(&command.host, group, host, dir),
-        None => SshTarget::new(host),
-    })
 }
