@@ -330,3 +330,32 @@ fn what_an_ssh_config_runs_locally_is_named_by_check_and_shown_before_running() 
         "a dry run connects nowhere"
     );
 }
+
+#[test]
+fn a_hostile_ssh_config_can_neither_hang_check_nor_hide_its_proxy_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = |config: &str| {
+        format!(
+            "---\ntitle: P\nhosts:\n  web: {{hosts: [web1], ssh_config: {config}}}\n---\n# P\n\n## S\n```sh {{id=up host=web}}\nuptime\n```\n"
+        )
+    };
+    // A FIFO nobody writes to: opening it for reading would block forever.
+    let fifo = dir.path().join("fifo_config");
+    let path = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: mkfifo with a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(path.as_ptr(), 0o600) }, 0);
+    std::fs::write(dir.path().join("pb.md"), text("fifo_config")).unwrap();
+    run_opsdeck_env(dir.path(), ["check", "pb.md"], &[]).assert_exit(0);
+    // An invalid UTF-8 byte before the ProxyCommand.
+    let mut config = b"Host web1\n  # \xff\n".to_vec();
+    config.extend_from_slice(b"  ProxyCommand touch pwned\n");
+    std::fs::write(dir.path().join("bad_config"), config).unwrap();
+    std::fs::write(dir.path().join("pb.md"), text("bad_config")).unwrap();
+    let check = run_opsdeck_env(dir.path(), ["check", "pb.md"], &[]);
+    check.assert_exit(0);
+    assert!(
+        check.stdout.contains("ProxyCommand touch pwned"),
+        "{}",
+        check.stdout
+    );
+}

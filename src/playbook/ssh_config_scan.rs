@@ -68,15 +68,23 @@ fn resolve(config: &str, dir: &Path) -> std::path::PathBuf {
     }
 }
 
+/// At most `MAX_CONFIG` bytes of a regular file. Opened without blocking, so
+/// a FIFO in its place cannot hang the load; read as lossy UTF-8, so a stray
+/// invalid byte cannot hide a `ProxyCommand` from the scan.
 fn read_bounded(path: &Path) -> Option<String> {
     use std::io::Read;
-    let file = std::fs::File::open(path).ok()?;
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+        .ok()?;
     if !file.metadata().ok()?.is_file() {
         return None;
     }
-    let mut text = String::new();
-    file.take(MAX_CONFIG).read_to_string(&mut text).ok()?;
-    Some(text)
+    let mut bytes = Vec::new();
+    file.take(MAX_CONFIG).read_to_end(&mut bytes).ok()?;
+    Some(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 #[cfg(test)]
