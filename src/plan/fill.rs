@@ -131,7 +131,7 @@ pub fn fill(
     }
 
     if let Some(first) = placeholders.first()
-        && structure(&parse(&checked)) != structure(&parsed)
+        && !runs_the_same(&parsed, &checked)
     {
         return Err(FillError::Unsafe {
             name: first.name.clone(),
@@ -221,6 +221,12 @@ fn with_markers(
     (marked, markers)
 }
 
+/// Does `filled` run the commands, substitutions, redirections and operators
+/// of the marked template? The last line of defence if a quoting rule errs.
+fn runs_the_same(template: &Script, filled: &str) -> bool {
+    structure(&parse(filled)) == structure(template)
+}
+
 /// The shape of what a script runs: commands, substitutions, redirections,
 /// here-documents, operators. Values only ever change the words inside it.
 fn structure(parsed: &Script) -> Vec<&'static str> {
@@ -268,4 +274,23 @@ fn structure(parsed: &Script) -> Vec<&'static str> {
         stack.extend(children.into_iter().rev());
     }
     shape
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_value_that_became_code_changes_what_runs() {
+        let template = parse("echo opsdeckvalue0x | grep \"opsdeckvalue1x\"");
+        assert!(runs_the_same(&template, "echo 'a b' | grep \"c\\$(d)\""));
+        for broken in [
+            "echo a; touch pwned | grep \"c\"",
+            "echo a | grep \"c$(touch pwned)\"",
+            "echo a | grep \"c\" > /etc/x",
+            "echo a | grep \"c\" && reboot",
+        ] {
+            assert!(!runs_the_same(&template, broken), "{broken}");
+        }
+    }
 }
