@@ -158,7 +158,12 @@ fn dry_run_prints_the_resolved_command_and_runs_nothing() {
     let out = f.exec(&["restart", "--dry-run", "--var", "unit=api"]);
     out.assert_exit(0);
     assert!(out.stdout.contains("echo restarting api"), "{}", out.stdout);
-    assert!(!out.stdout.contains("restarting api\n") || out.stdout.contains("echo restarting api"));
+    // Shown, not run: no line is the command's own output.
+    assert!(
+        !out.stdout.lines().any(|l| l.trim() == "restarting api"),
+        "the command ran: {}",
+        out.stdout
+    );
     assert!(
         !f.dir.path().join("data/incidents").exists(),
         "a dry run records nothing"

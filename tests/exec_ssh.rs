@@ -91,6 +91,7 @@ fn a_timeout_and_a_cancel_stop_the_remote_process_group() {
         return;
     };
     let marker = sshd.dir.path().join("grandchild-alive");
+    let timed_out = sshd.dir.path().join("grandchild-alive-after-timeout");
     runtime().block_on(async {
         let pool = SshPool::default();
         let runner = SshRunner::new(&pool, &target(&sshd));
@@ -117,7 +118,8 @@ fn a_timeout_and_a_cancel_stop_the_remote_process_group() {
         );
 
         let started = Instant::now();
-        let (_, done) = collect(&runner, "sleep 30", Duration::from_secs(1), None).await;
+        let after_timeout = format!("(sleep 3; touch {}) & sleep 30", timed_out.display());
+        let (_, done) = collect(&runner, &after_timeout, Duration::from_secs(1), None).await;
         let done = done.unwrap();
         assert!(done.timed_out, "{done:?}");
         assert!(
@@ -134,6 +136,7 @@ fn a_timeout_and_a_cancel_stop_the_remote_process_group() {
         tokio::time::sleep(Duration::from_secs(4)).await;
     });
     assert!(!marker.exists(), "a grandchild outlived the cancel");
+    assert!(!timed_out.exists(), "a grandchild outlived the timeout");
 }
 
 #[test]

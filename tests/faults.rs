@@ -3,28 +3,38 @@
 
 mod tmux_support;
 
+use std::collections::HashSet;
 use std::io::{Read, Write};
 use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tmux_support::Tmux;
 
-/// Answers 200 to every request (bounded number of connections).
-fn serve_ok() -> u16 {
+/// Answers 200 to every request (bounded number of connections) and keeps
+/// the distinct paths it was asked for.
+fn serve_ok() -> (u16, Arc<Mutex<HashSet<String>>>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
+    let served = Arc::new(Mutex::new(HashSet::new()));
+    let counter = served.clone();
     std::thread::spawn(move || {
         for stream in listener.incoming().take(20_000) {
             let Ok(mut stream) = stream else { continue };
+            let counter = counter.clone();
             std::thread::spawn(move || {
                 let mut buf = [0u8; 1024];
-                let _ = stream.read(&mut buf);
+                let n = stream.read(&mut buf).unwrap_or(0);
+                let request = String::from_utf8_lossy(&buf[..n]);
+                if let Some(path) = request.split_whitespace().nth(1) {
+                    counter.lock().unwrap().insert(path.to_string());
+                }
                 let _ = stream.write_all(
                     b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok",
                 );
             });
         }
     });
-    port
+    (port, served)
 }
 
 /// Accepts connections and never answers, holding them for a minute at most.
@@ -48,12 +58,12 @@ fn serve_hanging() -> u16 {
 
 #[test]
 fn a_thousand_checks_with_a_third_hanging_leave_the_console_responsive() {
-    let (ok, hanging) = (serve_ok(), serve_hanging());
+    let ((ok, served), hanging) = (serve_ok(), serve_hanging());
     let dir = tempfile::tempdir().unwrap();
     let mut checks = String::new();
     for n in 0..1000 {
         let port = if n % 3 == 0 { hanging } else { ok };
-        checks.push_str(&format!("  - {{id: c{n}, http: \"http://127.0.0.1:{port}/health\", interval: 1s, timeout: 2s}}\n"));
+        checks.push_str(&format!("  - {{id: c{n}, http: \"http://127.0.0.1:{port}/health/c{n}\", interval: 1s, timeout: 2s}}\n"));
     }
     let playbook = dir.path().join("many.md");
     std::fs::write(&playbook, format!("---\ntitle: Many\nchecks:\n{checks}---\n# Many\n\n## One\nFirst.\n\n## Two\nSecond.\n\n## Three\nThird.\n")).unwrap();
@@ -80,6 +90,19 @@ fn a_thousand_checks_with_a_third_hanging_leave_the_console_responsive() {
             sent.elapsed()
         );
     }
+    // The console stayed responsive because the probes ran beside it, not
+    // because they never started: every answering check was asked.
+    // Bounded wait: hanging checks hold their slots for their 2 s timeout.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let probed = || served.lock().unwrap().len();
+    while probed() < 666 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let asked = probed();
+    assert!(
+        asked >= 666,
+        "only {asked} of 666 answering checks were probed"
+    );
     tmux.keys(&["q"]);
     tmux.wait_for("EXIT=0");
 }

@@ -116,6 +116,26 @@ async fn huge_command_output_is_bounded() {
     .await;
     assert_eq!(outcome.verdict, Verdict::Up);
     assert!(outcome.summary.chars().count() <= 81);
+    // What is kept is capped: a word in the first 64 KiB is seen, the same
+    // word after 50 MB is not (the rest was read and dropped, not held).
+    let expect = |needle: &str| Expect {
+        output_contains: Some(needle.to_string()),
+        ..Expect::default()
+    };
+    let early = run_command(
+        "echo EARLY; head -c 50000000 /dev/zero | tr '\\0' x; echo LATE",
+        expect("EARLY"),
+        Duration::from_secs(10),
+    )
+    .await;
+    assert_eq!(early.verdict, Verdict::Up, "{early:?}");
+    let late = run_command(
+        "echo EARLY; head -c 50000000 /dev/zero | tr '\\0' x; echo LATE",
+        expect("LATE"),
+        Duration::from_secs(10),
+    )
+    .await;
+    assert_eq!(late.verdict, Verdict::Down, "{late:?}");
 }
 
 #[tokio::test]
