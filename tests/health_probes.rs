@@ -311,3 +311,51 @@ async fn a_statuspage_indicator_maps_to_up_degraded_down() {
         );
     }
 }
+
+#[tokio::test]
+async fn what_a_hostile_server_says_is_capped_where_it_enters() {
+    let huge = "all systems operational ".repeat(12_500); // 300 KB
+    let error = "é".repeat(200_000); // multi-byte, so a cut can fall inside a character
+    let server = TestServer::start(move |path| match path {
+        "/page/api/v2/status.json" => Reply::json(&format!(
+            r#"{{"status":{{"indicator":"major","description":"{huge}"}}}}"#
+        )),
+        _ => Reply::text(
+            400,
+            &format!(r#"{{"status":"error","errorType":"bad_data","error":"{error}"}}"#),
+        ),
+    });
+    let page = check(
+        "provider",
+        Probe::Statuspage(server.url("/page")),
+        Expect::default(),
+    );
+    let said = run(&page, &context(), SHORT).await;
+    let failure = said.failure.clone().expect("a major outage is a failure");
+    for text in [&said.summary, &failure.message] {
+        assert!(
+            text.starts_with("provider reports major: all systems"),
+            "{text}"
+        );
+        assert!(
+            text.len() <= 512 && text.ends_with('…'),
+            "{} bytes",
+            text.len()
+        );
+    }
+    let query_error = query(&server, "anything", below(1.0)).await;
+    assert!(
+        query_error
+            .summary
+            .starts_with("Prometheus answered HTTP 400: query failed: éé"),
+        "{}",
+        &query_error.summary[..80]
+    );
+    assert!(
+        query_error.summary.len() <= 512,
+        "{}",
+        query_error.summary.len()
+    );
+    let answered = query_error.failure.unwrap().answered.unwrap_or_default();
+    assert!(answered.len() <= 512, "{}", answered.len());
+}

@@ -79,14 +79,14 @@ impl Failure {
     pub fn new(kind: FailureKind, asked: impl Into<String>, message: impl Into<String>) -> Self {
         Failure {
             kind,
-            asked: asked.into(),
+            asked: capped(asked.into()),
             answered: None,
-            message: message.into(),
+            message: capped(message.into()),
         }
     }
 
     pub fn answered(mut self, answer: impl Into<String>) -> Self {
-        self.answered = Some(answer.into());
+        self.answered = Some(capped(answer.into()));
         self
     }
 }
@@ -109,7 +109,7 @@ impl Outcome {
         Outcome {
             verdict: Verdict::Up,
             latency,
-            summary: summary.into(),
+            summary: capped(summary.into()),
             failure: None,
             attempts: 1,
         }
@@ -129,6 +129,24 @@ impl Outcome {
     pub fn down(latency: Duration, failure: Failure) -> Self {
         Outcome::failed(Verdict::Down, latency, failure)
     }
+}
+
+/// The most bytes a reason, summary or answer keeps. Each can quote what a
+/// server said (a statuspage description, a Prometheus error, a body), and a
+/// hostile server must not fill the screen, the log or memory with it.
+pub const REASON_CAP: usize = 512;
+
+/// `text` cut at `REASON_CAP` bytes (on a character boundary, with `…`).
+pub fn capped(mut text: String) -> String {
+    if text.len() > REASON_CAP {
+        let mut cut = REASON_CAP - '…'.len_utf8();
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        text.truncate(cut);
+        text.push('…');
+    }
+    text
 }
 
 /// `12 ms`, `1.2 s`: latencies as people read them.
