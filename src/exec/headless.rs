@@ -3,7 +3,7 @@
 use super::headless_run;
 use super::ssh::SshPool;
 use crate::incident::{self, Entry, IncidentLog, redact::Redactor};
-use crate::plan::values::env_values;
+use crate::plan::values::env_values_of;
 use crate::plan::{self, Danger, Mode, Plan, Planned, Refusal, Request};
 use crate::playbook::Playbook;
 use crate::terminal_text::{Keep, sanitise};
@@ -23,7 +23,7 @@ pub struct ExecOptions {
 }
 
 pub fn exec(path: &Path, playbook: &Playbook, command_id: &str, options: &ExecOptions) -> u8 {
-    let mut values = env_values(playbook);
+    let mut values = env_values_of(playbook, playbook.command(command_id));
     values.extend(options.vars.clone());
     let dir = super::targets::playbook_dir(path);
     let mode = if options.read_only {

@@ -180,6 +180,8 @@ pub fn env_names_in(parsed: &Script) -> Vec<String> {
         }
     }
     let mut names: Vec<String> = Vec::new();
+    // A set beside the list: 40,000 distinct names must stay linear.
+    let mut listed = BTreeSet::new();
     for name in used {
         let upper = name.len() >= 2
             && name.starts_with(|c: char| c.is_ascii_uppercase())
@@ -189,7 +191,7 @@ pub fn env_names_in(parsed: &Script) -> Vec<String> {
         if upper
             && !SHELL_VARS.contains(&name.as_str())
             && !assigned.contains(&name)
-            && !names.contains(&name)
+            && listed.insert(name.clone())
         {
             names.push(name);
         }

@@ -79,13 +79,22 @@ fn label_named_in_hint(hint: &str) -> Option<String> {
 /// a variable, `$NAME` of a wiki runbook), read once by the caller so that
 /// planning stays pure. Keys carry `ENV_PREFIX`.
 pub fn env_values(playbook: &Playbook) -> BTreeMap<String, String> {
+    env_values_of(playbook, playbook.commands())
+}
+
+/// `env_values` for the commands that will run only: `opsdeck exec` of one
+/// command never reads the others (a 1 MB playbook stays instant).
+pub fn env_values_of<'p>(
+    playbook: &Playbook,
+    commands: impl IntoIterator<Item = &'p crate::playbook::model::Command>,
+) -> BTreeMap<String, String> {
     let mut values = BTreeMap::new();
     for (name, variable) in &playbook.variables {
         if let Some(value) = variable.env.as_ref().and_then(|e| std::env::var(e).ok()) {
             values.insert(format!("{ENV_PREFIX}{name}"), value);
         }
     }
-    for command in playbook.commands() {
+    for command in commands {
         for name in super::placeholders::env_names(&command.run) {
             if let Ok(value) = std::env::var(&name) {
                 values.insert(format!("{ENV_PREFIX}{name}"), value);

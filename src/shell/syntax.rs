@@ -3,6 +3,7 @@
 //! hostile runbook text still yields a tree instead of a guess.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::ops::Range;
 use tree_sitter::{Node, Parser, Tree};
 
@@ -12,13 +13,24 @@ pub struct Script<'a> {
     pub tree: Tree,
 }
 
+/// Texts kept in the cache of recent trees, in bytes: loading a playbook
+/// reads each command several times (is it shell, what does it run, which
+/// `$NAMES` does it use), and a parse is the costly part.
+const CACHE_BYTES: usize = 4 * 1024 * 1024;
+
 thread_local! {
     // A parser is cheap to reuse and costly to build.
     static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
+    // Recent trees by text; a `Tree` clone shares its nodes. Emptied when
+    // full, so memory stays bounded by `CACHE_BYTES` of text and its trees.
+    static RECENT: RefCell<(HashMap<String, Tree>, usize)> = RefCell::new((HashMap::new(), 0));
 }
 
 /// Parses `text` as bash (a superset of the POSIX `sh` that runs commands).
 pub fn parse(text: &str) -> Script<'_> {
+    if let Some(tree) = RECENT.with(|cell| cell.borrow().0.get(text).cloned()) {
+        return Script { text, tree };
+    }
     let tree = PARSER.with(|cell| {
         let mut slot = cell.borrow_mut();
         let parser = slot.get_or_insert_with(|| {
@@ -32,6 +44,17 @@ pub fn parse(text: &str) -> Script<'_> {
     });
     // `parse` returns None only without a language or when cancelled: neither happens here.
     let tree = tree.expect("a parser with a language always returns a tree");
+    if text.len() <= CACHE_BYTES / 4 {
+        RECENT.with(|cell| {
+            let (trees, bytes) = &mut *cell.borrow_mut();
+            if *bytes + text.len() > CACHE_BYTES {
+                trees.clear();
+                *bytes = 0;
+            }
+            *bytes += text.len();
+            trees.insert(text.to_string(), tree.clone());
+        });
+    }
     Script { text, tree }
 }
 
