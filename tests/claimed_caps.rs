@@ -1,9 +1,12 @@
 //! The caps on what runs at once, seen from outside: health probes in flight
-//! (64, counted by a loopback HTTP server), hosts of one fan-out (16, counted
+//! (64, in `health --once` and in the console's scheduler, counted by a
+//! loopback HTTP server), hosts of one fan-out (16, counted
 //! by the commands themselves) and remote shells per SSH host (4, counted on
 //! the host behind a real sshd). Each test fails when its cap is lifted.
 
 mod common;
+#[path = "health_support/mod.rs"]
+mod health_support;
 mod ssh_support;
 
 use common::run_opsdeck_env;
@@ -90,6 +93,47 @@ fn health_once_never_has_more_than_64_probes_in_flight() {
         "{}",
         out.stdout
     );
+    let peak = server.peak.load(Ordering::SeqCst);
+    assert!(
+        peak <= PROBES_IN_FLIGHT,
+        "{peak} probes ran at once, the cap is {PROBES_IN_FLIGHT}"
+    );
+    assert!(
+        peak >= PROBES_IN_FLIGHT / 2,
+        "probes should run in parallel up to the cap, peak was {peak}"
+    );
+}
+
+#[test]
+fn the_console_scheduler_never_has_more_than_64_probes_in_flight() {
+    use opsdeck::health::scheduler::{self, HealthEvent, Scheduler, Settings};
+    let checks = PROBES_IN_FLIGHT + 16;
+    let server = CountingServer::start(Duration::from_millis(1500), checks * 4);
+    let mut front = String::from("checks:\n");
+    for n in 0..checks {
+        front.push_str(&format!(
+            "  - {{id: c{n}, http: \"http://127.0.0.1:{}/{n}\", timeout: 20s, interval: 1s}}\n",
+            server.port
+        ));
+    }
+    let book = health_support::playbook(&front);
+    let settings = Settings::default();
+    assert_eq!(settings.max_in_flight, PROBES_IN_FLIGHT);
+    runtime().block_on(async {
+        let entries = scheduler::entries(&book, &settings, &health_support::context()).unwrap();
+        let (tx, mut events) = mpsc::channel(256);
+        let _scheduler = Scheduler::start(entries, &settings, tx);
+        let mut reports = 0;
+        while reports < checks {
+            let event = tokio::time::timeout(Duration::from_secs(30), events.recv())
+                .await
+                .expect("probes kept reporting")
+                .expect("the scheduler runs");
+            if let HealthEvent::Checked(_) = event {
+                reports += 1;
+            }
+        }
+    });
     let peak = server.peak.load(Ordering::SeqCst);
     assert!(
         peak <= PROBES_IN_FLIGHT,
