@@ -19,12 +19,11 @@ const TWO_STEPS: &str =
 #[test]
 fn new_incident_starts_a_second_incident_instead_of_resuming() {
     let ws = Workspace::new(TWO_STEPS, "mouse: true\n");
-    let open = ws.script("", "open pb.md");
-    let open_new = ws.script("", "open pb.md --new-incident");
     let both = format!(
-        "{}; {}",
-        open.trim_end_matches("; sleep 30"),
-        open_new.trim_start_matches(&format!("cd {} && ", ws.path().display()))
+        "cd {} && {}; echo FIRST=$?; {}; echo EXIT=$?; sleep 30",
+        ws.path().display(),
+        ws.command("", "open pb.md"),
+        ws.command("", "open pb.md --new-incident")
     );
     let Some(tmux) = Tmux::start("newincident", &both) else {
         return;

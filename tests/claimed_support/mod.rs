@@ -33,7 +33,16 @@ impl Workspace {
     /// e.g. `NO_COLOR=1`), then its exit code; the pane stays for reading.
     pub fn script(&self, env: &str, args: &str) -> String {
         format!(
-            "cd {dir} && {env} OPSDECK_CONFIG={dir}/config.yaml OPSDECK_DATA_DIR={dir}/data {bin} {args}; echo EXIT=$?; sleep 30",
+            "cd {} && {}; echo EXIT=$?; sleep 30",
+            self.path().display(),
+            self.command(env, args)
+        )
+    }
+
+    /// `opsdeck ARGS` with this workspace's config and data dir, as shell text.
+    pub fn command(&self, env: &str, args: &str) -> String {
+        format!(
+            "{env} OPSDECK_CONFIG={dir}/config.yaml OPSDECK_DATA_DIR={dir}/data {bin} {args}",
             dir = self.path().display(),
             bin = env!("CARGO_BIN_EXE_opsdeck"),
         )
