@@ -1,7 +1,8 @@
 //! What the console sends to the terminal besides text, read back from tmux:
 //! under `NO_COLOR` not one SGR colour code (only bold, dim, underline,
 //! reverse), and with `mouse: false` in the config no mouse reporting is
-//! switched on. Each is checked against the default, which does both.
+//! switched on. Each is checked against the default, which does both; and an
+//! explicit `--theme` still colours under `NO_COLOR`, as documented.
 //! (`NO_COLOR` holds twice: the monochrome theme, and crossterm's own
 //! `NO_COLOR` check when it writes a colour.)
 
@@ -128,6 +129,27 @@ fn mouse_false_in_the_config_switches_no_mouse_reporting_on() {
         mouse_modes(&tmux),
         "1 0 0 0 0",
         "on the alternate screen, with no mouse mode"
+    );
+    tmux.keys(&["q"]);
+    tmux.wait_for("EXIT=0");
+}
+
+#[test]
+fn an_explicit_theme_overrides_no_color() {
+    let ws = Workspace::new(&playbook(), "mouse: true\n");
+    let tmux = Tmux::start(
+        "themeflag",
+        &ws.script("NO_COLOR=1", "open pb.md --theme dark"),
+    );
+    let Some(tmux) = tmux else {
+        return;
+    };
+    tmux.wait_for("✖ DOWN api");
+    tmux.wait_for("q quit");
+    let screen = styled(&tmux);
+    assert!(
+        !colour_codes(&screen).is_empty(),
+        "--theme dark chose colours, NO_COLOR notwithstanding: {screen:?}"
     );
     tmux.keys(&["q"]);
     tmux.wait_for("EXIT=0");
