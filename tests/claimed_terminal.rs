@@ -154,3 +154,21 @@ fn an_explicit_theme_overrides_no_color() {
     tmux.keys(&["q"]);
     tmux.wait_for("EXIT=0");
 }
+
+#[test]
+fn mouse_false_holds_in_the_picker_too() {
+    let ws = Workspace::new(&playbook(), "mouse: false\n");
+    let library = std::fs::canonicalize("tests/fixtures/library").unwrap();
+    let env = format!("OPSDECK_PLAYBOOKS={}", library.display());
+    let Some(tmux) = Tmux::start("pickermouse", &ws.script(&env, "")) else {
+        return;
+    };
+    tmux.wait_for("4/4 playbooks, 1 invalid");
+    assert_eq!(
+        mouse_modes(&tmux),
+        "1 0 0 0 0",
+        "no mouse mode in the picker"
+    );
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("EXIT=");
+}
