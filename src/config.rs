@@ -139,6 +139,11 @@ pub fn load_settings(theme_flag: Option<&str>) -> Result<Settings, String> {
         (None, None) if no_color => Theme::monochrome(),
         (None, None) => Theme::dark(),
     };
+    if theme_flag.is_some() || config.theme.is_some() {
+        // crossterm drops every colour under NO_COLOR by itself; an explicit
+        // choice overrides NO_COLOR, so its colours must reach the terminal.
+        crossterm::style::Colored::set_ansi_color_disabled(false);
+    }
     Ok(Settings {
         theme,
         mouse: config.mouse.unwrap_or(true),
