@@ -3,7 +3,6 @@
 //! sources (`playbook`) → core (`app`, pure) → run (`runtime`, `tui`, `cli`), drawn by `ui`.
 pub mod app;
 pub mod cli;
-pub mod commands;
 pub mod config;
 pub mod drill;
 pub mod exec;

@@ -4,7 +4,7 @@
 #[path = "health_support/mod.rs"]
 mod support;
 
-use opsdeck::health::cli::{self, EXIT_DOWN, EXIT_ERROR, EXIT_OK};
+use opsdeck::cli::health::{self as cli, EXIT_DOWN, EXIT_ERROR, EXIT_OK};
 use opsdeck::health::scheduler::{self, HealthEvent, Scheduler, Settings};
 use opsdeck::health::state::Status;
 use std::sync::Arc;

@@ -94,7 +94,7 @@ pub enum Event {
     HostFinished {
         run: u64,
         host: usize,
-        result: crate::exec::outcome::HostResult,
+        result: crate::plan::outcome::HostResult,
         output_file: String,
         last_lines: Vec<String>,
     },

@@ -5,8 +5,8 @@ use super::confirm::{Confirm, Outcome};
 use super::event::{Effect, Key};
 use super::runs::{RunResult, RunStatus};
 use super::state::{Overlay, Prompt, PromptPurpose, State};
-use crate::exec::outcome::HostResult;
 use crate::incident::Entry;
+use crate::plan::outcome::HostResult;
 use crate::plan::{self, Plan, Planned, Request, record};
 
 /// Enter on a command: ask for missing values, then open the confirmation.

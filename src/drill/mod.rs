@@ -1,11 +1,12 @@
-//! `opsdeck drill`: a simulated outage on 127.0.0.1 and its playbook, so a
-//! newcomer can diagnose and fix a real (if small) broken service safely.
+//! Drills: a simulated outage on 127.0.0.1 and its playbook, so a newcomer
+//! can diagnose and fix a real (if small) broken service safely. The
+//! `opsdeck drill` subcommand is `cli::drill`.
 
 pub mod scenarios;
 pub mod service;
 pub mod summary;
 
-use scenarios::{SCENARIOS, Scenario};
+use scenarios::Scenario;
 use std::path::Path;
 
 /// The bundled drill playbooks, so a drill works from any directory.
@@ -15,26 +16,6 @@ fn playbook_text(scenario: &Scenario) -> &'static str {
         "slow-dependency" => include_str!("../../playbooks/drills/slow-dependency.md"),
         _ => include_str!("../../playbooks/drills/disk-full.md"),
     }
-}
-
-pub fn list() -> u8 {
-    println!("Drills (run one with `opsdeck drill NAME`):");
-    for s in SCENARIOS {
-        println!("  {:<16} {}", s.name, s.summary);
-    }
-    0
-}
-
-fn scenario_or_explain(name: &str) -> Option<&'static Scenario> {
-    let found = scenarios::find(name);
-    if found.is_none() {
-        let names: Vec<&str> = SCENARIOS.iter().map(|s| s.name).collect();
-        eprintln!(
-            "opsdeck drill: no scenario `{name}`; there are: {}",
-            names.join(", ")
-        );
-    }
-    found
 }
 
 /// A drill's directory, removed (with what the drill wrote) when dropped.
@@ -72,7 +53,7 @@ pub fn setup(scenario: &'static Scenario) -> Result<DrillDir, String> {
     Ok(dir)
 }
 
-fn lay_out(scenario: &'static Scenario, dir: &Path) -> Result<(), String> {
+pub fn lay_out(scenario: &'static Scenario, dir: &Path) -> Result<(), String> {
     service::prepare(dir, scenario)
         .map_err(|e| format!("cannot prepare {}: {e}", dir.display()))?;
     std::fs::write(dir.join("playbook.md"), playbook_text(scenario))
@@ -81,7 +62,10 @@ fn lay_out(scenario: &'static Scenario, dir: &Path) -> Result<(), String> {
 
 /// Starts the service on a laid-out directory; the caller stops it by
 /// removing the directory or writing `stop` into it.
-fn start(scenario: &'static Scenario, dir: &Path) -> Result<std::thread::JoinHandle<()>, String> {
+pub fn start(
+    scenario: &'static Scenario,
+    dir: &Path,
+) -> Result<std::thread::JoinHandle<()>, String> {
     // Bind first so a busy port is a clear error, not a silent thread death.
     std::net::TcpListener::bind(("127.0.0.1", scenario.port)).map_err(|e| {
         format!(
@@ -95,68 +79,4 @@ fn start(scenario: &'static Scenario, dir: &Path) -> Result<std::thread::JoinHan
             eprintln!("opsdeck drill: the simulated service stopped: {err}");
         }
     }))
-}
-
-/// `opsdeck drill SCENARIO`: start the outage, open its playbook, then sum up.
-pub fn run(name: &str) -> u8 {
-    let Some(scenario) = scenario_or_explain(name) else {
-        return 1;
-    };
-    let started = std::time::SystemTime::now();
-    let drill = match setup(scenario) {
-        Ok(drill) => drill,
-        Err(err) => {
-            eprintln!("opsdeck drill: {err}");
-            return 1;
-        }
-    };
-    let dir = drill.path();
-    let service = match start(scenario, dir) {
-        Ok(handle) => handle,
-        Err(err) => {
-            eprintln!("opsdeck drill: {err}");
-            return 1;
-        }
-    };
-    let playbook_path = dir.join("playbook.md");
-    let vars = [("drill_dir".to_string(), dir.display().to_string())].into();
-    let options = crate::runtime::ConsoleOptions {
-        mode: crate::app::Mode::Live,
-        vars,
-        new_incident: true,
-        drill: true,
-    };
-    let code = crate::commands::open(&playbook_path, options);
-    println!(
-        "{}",
-        summary::summarize(scenario, dir, &playbook_path, started)
-    );
-    let _ = std::fs::write(dir.join("stop"), "");
-    let _ = service.join();
-    drop(drill);
-    code
-}
-
-/// `opsdeck drill SCENARIO --serve DIR`: only the simulated service, for
-/// scripted rehearsals and tests that drive the playbook with `opsdeck exec`.
-pub fn serve_only(name: &str, dir: &Path) -> u8 {
-    let Some(scenario) = scenario_or_explain(name) else {
-        return 1;
-    };
-    match lay_out(scenario, dir).and_then(|()| start(scenario, dir)) {
-        Ok(handle) => {
-            println!(
-                "serving {} on http://127.0.0.1:{}/health; playbook {}",
-                scenario.name,
-                scenario.port,
-                dir.join("playbook.md").display()
-            );
-            let _ = handle.join();
-            0
-        }
-        Err(err) => {
-            eprintln!("opsdeck drill: {err}");
-            1
-        }
-    }
 }

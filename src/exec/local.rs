@@ -13,10 +13,10 @@
 
 use super::lines::ChunkSplitter;
 use super::{Chunk, Finished, Runner, Stream};
+use crate::shell::spawn::sh_command;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncRead, AsyncReadExt};
-use tokio::process::Command;
 use tokio::sync::{mpsc, watch};
 
 /// A line longer than this is cut into pieces, so one endless line cannot grow memory.
@@ -35,21 +35,6 @@ const AFTER_EXIT_BYTES: usize = 4 * 1024 * 1024;
 /// The last line of a run whose output was still held open when it ended.
 pub const HELD_OPEN_NOTE: &str =
     "opsdeck: output still open: a background process holds it; stopped reading";
-
-/// `sh -c` this with the script in `OPSDECK_SCRIPT`: the variable is unset
-/// on the script's first line, before any of it runs, so nothing the script
-/// starts inherits it. `$0`, status and line numbers stay those of `sh -c SCRIPT`.
-const RUN_SCRIPT: &str = r#"eval "unset OPSDECK_SCRIPT; $OPSDECK_SCRIPT""#;
-
-/// `sh` set to run `script`, which stays out of argv.
-pub(crate) fn sh_command(script: &str) -> Command {
-    let mut command = Command::new("sh");
-    command
-        .arg("-c")
-        .arg(RUN_SCRIPT)
-        .env("OPSDECK_SCRIPT", script);
-    command
-}
 
 pub struct LocalRunner;
 

@@ -9,7 +9,9 @@ pub mod headless;
 pub mod headless_run;
 pub mod lines;
 pub mod local;
-pub mod outcome;
+/// How a run ended is plan data (the core records it); runners produce it.
+pub use crate::plan::outcome;
+pub use crate::plan::outcome::Finished;
 pub mod promql;
 pub mod ssh;
 pub mod tail;
@@ -43,15 +45,6 @@ impl Chunk {
     pub fn lines(&self) -> std::str::Split<'_, char> {
         self.text.split('\n')
     }
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct Finished {
-    pub exit_code: Option<i32>,
-    pub signal: Option<i32>,
-    pub duration: Duration,
-    pub timed_out: bool,
-    pub cancelled: bool,
 }
 
 /// Where a command runs: this machine, or a host over SSH.

@@ -41,7 +41,7 @@ impl CommandProbe {
                 ),
             );
         }
-        let mut command = crate::exec::local::sh_command(&self.script);
+        let mut command = crate::shell::spawn::sh_command(&self.script);
         command
             .stdin(Stdio::null())
             .stdout(Stdio::piped())

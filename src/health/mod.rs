@@ -11,7 +11,6 @@
 //! * running: `scheduler`; headless `opsdeck health`: `cli`, `report`.
 
 pub mod cert_expiry;
-pub mod cli;
 pub mod command;
 pub mod http;
 pub mod http_client;

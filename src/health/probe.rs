@@ -93,3 +93,14 @@ pub fn build(check: &Check, context: &ProbeContext) -> Result<Arc<dyn Probe>, St
         model::Probe::Statuspage(url) => Arc::new(StatuspageProbe::new(context.http.clone(), url)),
     })
 }
+
+/// The probes' shared context for a playbook.
+pub fn context_for(
+    playbook: &crate::playbook::Playbook,
+    options: crate::health::http_client::HttpOptions,
+) -> Result<ProbeContext, String> {
+    Ok(ProbeContext {
+        http: crate::health::http_client::HttpClient::new(&options)?,
+        prometheus: playbook.prometheus.clone(),
+    })
+}

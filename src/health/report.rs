@@ -8,12 +8,17 @@ use serde_json::{Value, json};
 use std::fmt::Write as _;
 use std::time::SystemTime;
 
+/// `opsdeck health`'s exit codes: all up, could not check, something down.
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_ERROR: u8 = 1;
+pub const EXIT_DOWN: u8 = 2;
+
 /// 0: nothing down; 2: something down.
 pub fn exit_code(statuses: impl IntoIterator<Item = Status>) -> u8 {
     if statuses.into_iter().any(|s| s == Status::Down) {
-        super::cli::EXIT_DOWN
+        EXIT_DOWN
     } else {
-        super::cli::EXIT_OK
+        EXIT_OK
     }
 }
 
@@ -77,7 +82,7 @@ pub fn once_json(playbook: &str, results: &[(&Check, &Outcome)]) -> String {
         })
         .collect();
     let statuses = results.iter().map(|(_, o)| Status::from(o.verdict));
-    let overall = if exit_code(statuses) == super::cli::EXIT_OK {
+    let overall = if exit_code(statuses) == EXIT_OK {
         "ok"
     } else {
         "down"

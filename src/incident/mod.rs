@@ -3,7 +3,6 @@
 //! each command's output.
 
 pub mod actor;
-pub mod commands;
 pub mod entry;
 pub mod export;
 pub mod head;

@@ -4,10 +4,36 @@
 
 use super::fill::{FillError, fill};
 use super::placeholders::{env_names, substituted};
-use crate::playbook::Playbook;
 use crate::playbook::diagnostic::Diagnostic;
 use crate::playbook::model::{Command, Pos};
+use crate::playbook::{Form, Parsed, Playbook};
 use std::collections::BTreeMap;
+use std::path::Path;
+
+/// A playbook file read (`playbook::load`: its format, validation and lint)
+/// and then checked that every command can be planned safely: what `check`,
+/// the console and `exec` open.
+pub fn load(path: &Path) -> Parsed {
+    with_unsafe_places(crate::playbook::load(path))
+}
+
+/// [`load`] of bytes already read.
+pub fn parse(bytes: &[u8], form: Form, fallback_title: &str) -> Parsed {
+    with_unsafe_places(crate::playbook::parse(bytes, form, fallback_title))
+}
+
+fn with_unsafe_places(mut parsed: Parsed) -> Parsed {
+    let Some(playbook) = &parsed.playbook else {
+        return parsed;
+    };
+    let found = unsafe_places(playbook);
+    if !found.is_empty() {
+        parsed.diagnostics.extend(found);
+        parsed.diagnostics.sort_by_key(|d| (d.line, d.col));
+        parsed.playbook = None;
+    }
+    parsed
+}
 
 pub fn unsafe_places(playbook: &Playbook) -> Vec<Diagnostic> {
     let mut out = Vec::new();

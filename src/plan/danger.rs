@@ -4,6 +4,7 @@
 
 use crate::playbook::Playbook;
 use crate::playbook::model::{Command, Kind};
+use crate::playbook::placeholders::template_findings;
 use crate::shell::danger::{Finding, classify_all};
 use std::collections::BTreeMap;
 
@@ -31,11 +32,6 @@ pub fn danger_of(command: &Command) -> Danger {
         return danger(command, "");
     }
     judged(command, template_findings(&command.run))
-}
-
-/// Every reason a command's text changes things, its placeholders read as plain words.
-pub fn template_findings(script: &str) -> Vec<Finding> {
-    classify_all(&super::placeholders::neutralised(script))
 }
 
 /// Every command's [`danger_of`], by id: worked out once per playbook load.

@@ -2,7 +2,7 @@
 //! connection settings, and the name to type before a change.
 
 use super::Target;
-use crate::exec::ssh::SshTarget;
+use super::ssh_target::SshTarget;
 use crate::playbook::Playbook;
 use crate::playbook::model::Command;
 use std::path::Path;

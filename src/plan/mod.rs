@@ -10,17 +10,21 @@ pub mod check;
 mod danger;
 pub mod fill;
 mod hosts;
-pub mod placeholders;
+/// Placeholders are part of the playbook format; kept here too for readers of the plan.
+pub use crate::playbook::placeholders;
+pub mod outcome;
 pub mod record;
+pub mod ssh_target;
 pub mod values;
 
-pub use danger::{Danger, danger_of, dangers, template_findings};
+pub use crate::playbook::placeholders::template_findings;
+pub use danger::{Danger, danger_of, dangers};
 pub use hosts::{LOCAL, group_hosts, select_hosts};
 
-use crate::exec::ssh::SshTarget;
 use crate::playbook::Playbook;
 use fill::{FillError, Missing, fill};
 use hosts::{confirm_name, target};
+use ssh_target::SshTarget;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Duration;

@@ -1,8 +1,8 @@
 //! The incident log's entries for a plan and its driver's reports: one
 //! place, used by the console and `opsdeck exec` alike.
 
+use super::outcome::HostResult;
 use super::{Danger, Plan};
-use crate::exec::outcome::HostResult;
 use crate::incident::Entry;
 
 /// The responder confirmed exactly this plan.

@@ -1,14 +1,14 @@
 //! Shapes in command text that the lint rules look for.
 
+use super::placeholders::neutralised;
 use super::transcript::scan::{Role, Scan};
-use crate::plan::placeholders::neutralised;
 use crate::shell::danger::Finding;
 use crate::shell::syntax::parse;
 
 /// Why a command's text changes things, every reason in order (see
 /// [`crate::shell::danger`]), its placeholders read as plain words.
 pub fn changes_things(script: &str) -> Vec<Finding> {
-    crate::plan::template_findings(script)
+    super::placeholders::template_findings(script)
 }
 
 /// Recognises credentials typed into a command: `password=hunter2`,

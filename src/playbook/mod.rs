@@ -83,7 +83,6 @@ pub fn parse(bytes: &[u8], form: Form, fallback_title: &str) -> Parsed {
     if let Some(playbook) = &playbook {
         diagnostics.extend(validate::validate(playbook));
         diagnostics.extend(lint::lint(playbook));
-        diagnostics.extend(crate::plan::check::unsafe_places(playbook));
         // Warnings found while parsing obey the playbook-wide `allow:` too.
         diagnostics.retain(|d| d.is_error() || !playbook.allow.iter().any(|a| a == d.rule));
     }

@@ -11,8 +11,8 @@ mod nested;
 mod prompts;
 pub(crate) mod scan;
 
-use crate::plan::placeholders::{env_names, neutralised};
 use crate::playbook::markdown::trim_blank_lines;
+use crate::playbook::placeholders::{env_names, neutralised};
 use crate::playbook::wiki_placeholders::angle_placeholders;
 use nested::Opener;
 use prompts::{Kind, Prompt};

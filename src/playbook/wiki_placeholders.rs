@@ -1,6 +1,6 @@
 //! `<namespace>` and `'<pod name>'` placeholders of runbooks written for
 //! wikis. Each becomes a value the responder is asked for, passed quoted
-//! (`$NAMESPACE` ones are found by `plan::placeholders`).
+//! (`$NAMESPACE` ones are found by `playbook::placeholders`).
 
 use std::ops::Range;
 

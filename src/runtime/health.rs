@@ -3,7 +3,7 @@
 use crate::app::Event;
 use crate::app::health::Probed;
 use crate::health::http_client::HttpOptions;
-use crate::health::{HealthEvent, Scheduler, Settings, cli::context_for, scheduler};
+use crate::health::{HealthEvent, Scheduler, Settings, probe::context_for, scheduler};
 use crate::playbook::Playbook;
 use tokio::sync::mpsc;
 

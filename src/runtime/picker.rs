@@ -3,8 +3,8 @@
 
 use crate::app::picker::{Picker, PickerEntry, PickerOutcome};
 use crate::config::Settings;
-use crate::tui::{self, Input};
-use crate::{library, playbook, ui};
+use crate::tui::{self, Input, Mouse};
+use crate::{library, ui};
 use std::path::PathBuf;
 use tokio::signal::unix::{SignalKind, signal};
 
@@ -16,7 +16,7 @@ pub fn load_library() -> Picker {
         .iter()
         .map(|file| {
             let path = file.display().to_string();
-            PickerEntry::from_parsed(&path, &playbook::load(file))
+            PickerEntry::from_parsed(&path, &crate::plan::check::load(file))
         })
         .collect();
     Picker::new(
@@ -60,7 +60,18 @@ async fn pick(
                 },
                 Some(Input::Mouse(mouse)) => {
                     let area = terminal.get_frame().area();
-                    ui::picker_mouse(&mut picker, area, mouse);
+                    // A click selects the playbook under it; the wheel moves the selection.
+                    match mouse {
+                        Mouse::Wheel { down: true, .. } => picker.select(picker.selected + 1),
+                        Mouse::Wheel { down: false, .. } => {
+                            picker.select(picker.selected.saturating_sub(1))
+                        }
+                        Mouse::Click { column, row } => {
+                            if let Some(index) = ui::picker_row_at(&picker, area, column, row) {
+                                picker.select(index);
+                            }
+                        }
+                    }
                 }
                 Some(Input::Resize(..)) => {}
                 Some(Input::Failed(err)) => {

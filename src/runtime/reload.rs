@@ -83,7 +83,7 @@ impl Reloader {
         if bytes.as_ref() == Some(&self.last) {
             return None;
         }
-        let parsed = playbook::load(&self.path);
+        let parsed = crate::plan::check::load(&self.path);
         // Unreadable (mid-rename): forget the old bytes so its return reloads.
         self.last = bytes.unwrap_or_default();
         let name = self.path.file_name().unwrap_or_default().to_string_lossy();

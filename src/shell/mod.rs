@@ -3,5 +3,6 @@
 
 pub mod danger;
 pub mod quote;
+pub mod spawn;
 pub mod syntax;
 pub mod words;

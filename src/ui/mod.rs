@@ -21,13 +21,14 @@ use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 pub use theme::Theme;
 
-/// A click selects the playbook under it; the wheel moves the selection.
-pub fn picker_mouse(
-    picker: &mut crate::app::picker::Picker,
+/// The index of the playbook the picker lists at `column`, `row`, if any.
+pub fn picker_row_at(
+    picker: &crate::app::picker::Picker,
     area: ratatui::layout::Rect,
-    mouse: crate::tui::Mouse,
-) {
-    picker::mouse(picker, area, mouse);
+    column: u16,
+    row: u16,
+) -> Option<usize> {
+    picker::row_at(picker, area, column, row)
 }
 
 /// The picker of bare `opsdeck`.

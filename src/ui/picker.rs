@@ -23,8 +23,8 @@ fn list_width(main: Rect) -> u16 {
     (main.width / 2).clamp(30, 70).min(main.width)
 }
 
-pub fn mouse(picker: &mut Picker, area: Rect, mouse: crate::tui::Mouse) {
-    use crate::tui::Mouse;
+/// The index of the playbook listed at `column`, `row` of the screen, if any.
+pub fn row_at(picker: &Picker, area: Rect, column: u16, row: u16) -> Option<usize> {
     let [_, main, _] = areas(area);
     let list = Rect {
         x: main.x + 1,
@@ -32,24 +32,11 @@ pub fn mouse(picker: &mut Picker, area: Rect, mouse: crate::tui::Mouse) {
         width: list_width(main).saturating_sub(2),
         height: main.height.saturating_sub(2),
     };
-    match mouse {
-        Mouse::Wheel { down: true, .. } => picker.select(picker.selected + 1),
-        Mouse::Wheel { down: false, .. } => picker.select(picker.selected.saturating_sub(1)),
-        Mouse::Click { column, row }
-            if column >= list.x
-                && column < list.right()
-                && row >= list.y
-                && row < list.bottom() =>
-        {
-            // ratatui's list scrolls just enough to show the selection.
-            let offset = (picker.selected + 1).saturating_sub(list.height as usize);
-            let index = offset + (row - list.y) as usize;
-            if index < picker.hits.len() {
-                picker.select(index);
-            }
-        }
-        Mouse::Click { .. } => {}
-    }
+    let inside = column >= list.x && column < list.right() && row >= list.y && row < list.bottom();
+    // ratatui's list scrolls just enough to show the selection.
+    let offset = (picker.selected + 1).saturating_sub(list.height as usize);
+    let index = offset + row.saturating_sub(list.y) as usize;
+    (inside && index < picker.hits.len()).then_some(index)
 }
 
 pub fn draw(frame: &mut Frame, picker: &Picker, theme: &Theme) {

@@ -13,10 +13,11 @@ mod explain;
 pub mod framed;
 pub mod pool;
 pub mod shell;
-pub mod target;
+/// Connection settings are plan data; the SSH runner reads them.
+pub use crate::plan::ssh_target as target;
 
+pub use crate::plan::ssh_target::SshTarget;
 pub use pool::{HostLink, SshPool};
-pub use target::SshTarget;
 
 use super::local::cancelled;
 use super::{Chunk, Finished, Runner};

@@ -5,7 +5,7 @@
 //! such a line is offered as that one command; else it is shown as what to
 //! type once the program has the terminal.
 
-use crate::plan::placeholders::substituted;
+use crate::playbook::placeholders::substituted;
 use crate::playbook::wiki_placeholders::angle_placeholders;
 use crate::shell::quote::shell_quote;
 use crate::shell::syntax::parse;

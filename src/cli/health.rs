@@ -1,10 +1,10 @@
 //! `opsdeck health PLAYBOOK [--once | --watch] [--format json]`.
 
-use super::http_client::{HttpClient, HttpOptions};
-use super::probe::ProbeContext;
-use super::report;
-use super::scheduler::{self, HealthEvent, Scheduler, Settings};
-use super::state::Status;
+use crate::health::http_client::HttpOptions;
+use crate::health::probe::{ProbeContext, context_for};
+use crate::health::report;
+use crate::health::scheduler::{self, HealthEvent, Scheduler, Settings};
+use crate::health::state::Status;
 use crate::playbook::Playbook;
 use crate::terminal_text::{Keep, sanitise};
 use std::collections::BTreeMap;
@@ -13,9 +13,7 @@ use std::io::Write;
 use std::path::Path;
 use tokio::sync::mpsc;
 
-pub const EXIT_OK: u8 = 0;
-pub const EXIT_ERROR: u8 = 1;
-pub const EXIT_DOWN: u8 = 2;
+pub use crate::health::report::{EXIT_DOWN, EXIT_ERROR, EXIT_OK};
 
 /// Runs every check once (the default), or with `watch` keeps checking and
 /// prints each transition until interrupted. Exit 0 when nothing is down,
@@ -64,14 +62,6 @@ pub fn run(path: &Path, once: bool, watch: bool, json: bool) -> u8 {
             &mut stdout,
         ))
     }
-}
-
-/// The probes' shared context for a playbook.
-pub fn context_for(playbook: &Playbook, options: HttpOptions) -> Result<ProbeContext, String> {
-    Ok(ProbeContext {
-        http: HttpClient::new(&options)?,
-        prometheus: playbook.prometheus.clone(),
-    })
 }
 
 /// Every check once, printed as a table or JSON; returns the exit code.
@@ -165,5 +155,5 @@ async fn interrupted() {
 
 /// The playbook, or its diagnostics printed and `None`.
 fn load(path: &Path) -> Option<Playbook> {
-    crate::commands::load_or_explain(path, "opsdeck health")
+    super::commands::load_or_explain(path, "opsdeck health")
 }

@@ -1,7 +1,12 @@
 //! The command line: parse arguments, dispatch, map outcomes to exit codes.
+//! Every subcommand's body is a file here, a thin adapter from arguments to
+//! the library and an exit code.
 
-use crate::commands;
-use crate::incident::commands as log;
+pub mod commands;
+pub mod drill;
+pub mod health;
+pub mod log;
+
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -276,15 +281,15 @@ pub fn main() -> ExitCode {
             once,
             watch,
             format,
-        }) => crate::health::cli::run(&playbook, once, watch, format == Format::Json),
+        }) => health::run(&playbook, once, watch, format == Format::Json),
         Some(Command::Drill {
             scenario,
             list,
             serve,
         }) => match (list, serve) {
-            (true, _) => crate::drill::list(),
-            (false, Some(dir)) => crate::drill::serve_only(&scenario, &dir),
-            (false, None) => crate::drill::run(&scenario),
+            (true, _) => drill::list(),
+            (false, Some(dir)) => drill::serve_only(&scenario, &dir),
+            (false, None) => drill::run(&scenario),
         },
         Some(Command::Log { command }) => match command {
             LogCommand::List => log::list(),

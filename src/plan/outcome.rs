@@ -1,7 +1,17 @@
 //! How a command ended on one host, as an exit code and in words, and the
 //! summary of a fan-out (`3/4 ok`).
 
-use super::Finished;
+use std::time::Duration;
+
+/// How a run ended on one host.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Finished {
+    pub exit_code: Option<i32>,
+    pub signal: Option<i32>,
+    pub duration: Duration,
+    pub timed_out: bool,
+    pub cancelled: bool,
+}
 
 /// A host's result: the run's end, or why it could not run (no connection, ...).
 pub type HostResult = Result<Finished, String>;

@@ -25,7 +25,7 @@ pub fn check(paths: &[PathBuf], format: Format, deny_warnings: bool) -> u8 {
     let color = color_on(&std::io::stdout());
     let mut results = Vec::new();
     for file in &files {
-        let parsed = playbook::load(file);
+        let parsed = crate::plan::check::load(file);
         results.push((file.display().to_string(), parsed));
     }
     let errors: usize = results
@@ -88,7 +88,7 @@ fn load_or_report(path: &Path) -> Option<playbook::Playbook> {
 /// The playbook, or its diagnostics on stderr (with the source snippet) and
 /// `None`; `who` names the command in the closing line.
 pub fn load_or_explain(path: &Path, who: &str) -> Option<playbook::Playbook> {
-    let parsed = playbook::load(path);
+    let parsed = crate::plan::check::load(path);
     if parsed.playbook.is_none() {
         let source = playbook::read_limited(path).ok();
         let text = source.as_deref().and_then(|b| std::str::from_utf8(b).ok());
@@ -210,7 +210,7 @@ pub fn list_library() -> u8 {
     }
     println!("Playbooks (open one with `opsdeck open PATH`):");
     for file in files {
-        let parsed = playbook::load(&file);
+        let parsed = crate::plan::check::load(&file);
         match (
             &parsed.playbook,
             parsed.diagnostics.iter().find(|d| d.is_error()),

@@ -1,15 +1,15 @@
 //! `opsdeck log list|show|verify|export`.
 
-use super::export;
-use super::head;
-use super::integrity::{self, HeadState};
-use super::list::{self, Summary, summarize};
-use super::replay::Replay;
-use super::store::{EVENTS_FILE, LogError, check_private};
+use crate::incident::export;
+use crate::incident::head;
+use crate::incident::integrity::{self, HeadState};
+use crate::incident::list::{self, Summary, summarize};
+use crate::incident::replay::Replay;
+use crate::incident::store::{EVENTS_FILE, LogError, check_private};
 use std::path::{Path, PathBuf};
 
 fn base() -> Result<PathBuf, u8> {
-    super::incidents_dir().ok_or_else(|| {
+    crate::incident::incidents_dir().ok_or_else(|| {
         eprintln!("opsdeck log: no data directory; set OPSDECK_DATA_DIR");
         1
     })
