@@ -6,6 +6,7 @@ pub mod commands;
 pub mod drill;
 pub mod health;
 pub mod log;
+pub mod reference;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -131,6 +132,10 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Print a shell completion script: `opsdeck completions bash > /etc/bash_completion.d/opsdeck`.
+    Completions { shell: clap_complete::Shell },
+    /// Print the man page (roff): `opsdeck man > opsdeck.1`.
+    Man,
 }
 
 #[derive(Subcommand, Debug)]
@@ -297,6 +302,8 @@ pub fn main() -> ExitCode {
             LogCommand::Verify { id, head } => log::verify(&id, head.as_deref()),
             LogCommand::Export { id, format } => log::export(&id, format == ExportFormat::Json),
         },
+        Some(Command::Completions { shell }) => reference::completions(shell),
+        Some(Command::Man) => reference::man(),
     };
     ExitCode::from(code)
 }
