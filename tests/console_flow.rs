@@ -415,7 +415,13 @@ fn a_reload_keeps_the_selected_step_and_the_marks_by_title() {
     let v2 = V1
         .replace("## Look", "## New first step\nHi.\n\n## Look again")
         .replace("Say it.", "Say it louder.");
-    update(&mut state, Event::Reloaded(Box::new(parse(&v2))));
+    update(
+        &mut state,
+        Event::Reloaded {
+            playbook: Box::new(parse(&v2)),
+            sha256: String::new(),
+        },
+    );
     assert_eq!(state.playbook.steps[state.selected_step].title, "Fix");
     assert_eq!(
         state.step_status,
@@ -428,7 +434,13 @@ fn a_reload_keeps_the_selected_step_and_the_marks_by_title() {
         "the renamed step lost its mark; nothing else was marked"
     );
     press(&mut state, &[Key::char('k'), Key::char('s')]);
-    update(&mut state, Event::Reloaded(Box::new(parse(&v2))));
+    update(
+        &mut state,
+        Event::Reloaded {
+            playbook: Box::new(parse(&v2)),
+            sha256: String::new(),
+        },
+    );
     assert_eq!(state.step_status[1], StepStatus::Skipped, "kept by title");
     assert!(state.message.as_deref().unwrap().contains("reloaded"));
 }
@@ -444,12 +456,21 @@ fn a_confirmation_whose_command_changed_on_disk_is_cancelled_and_nothing_runs() 
     // Prose changes elsewhere leave the dialog alone.
     update(
         &mut state,
-        Event::Reloaded(Box::new(parse(&V1.replace("Say it.", "Shout.")))),
+        Event::Reloaded {
+            playbook: Box::new(parse(&V1.replace("Say it.", "Shout."))),
+            sha256: String::new(),
+        },
     );
     assert!(matches!(state.overlay, Some(Overlay::Confirm(_))));
     // The command's text changes: the dialog goes, and typing the target runs nothing.
     let v2 = V1.replace("systemctl restart shop", "systemctl stop shop");
-    update(&mut state, Event::Reloaded(Box::new(parse(&v2))));
+    update(
+        &mut state,
+        Event::Reloaded {
+            playbook: Box::new(parse(&v2)),
+            sha256: String::new(),
+        },
+    );
     assert!(matches!(state.overlay, Some(Overlay::Notice(_))));
     // The letters typed for the vanished dialog are swallowed, not shortcuts.
     let effects = type_text(&mut state, "shop");
@@ -484,7 +505,13 @@ fn a_parse_error_keeps_the_last_good_version_and_shows_until_fixed() {
     );
     press(&mut state, &[Key::char('j')]);
     assert!(state.reload_error.is_some(), "a key does not hide it");
-    update(&mut state, Event::Reloaded(Box::new(parse(V1))));
+    update(
+        &mut state,
+        Event::Reloaded {
+            playbook: Box::new(parse(V1)),
+            sha256: String::new(),
+        },
+    );
     assert!(state.reload_error.is_none());
 }
 
@@ -510,7 +537,13 @@ fn a_reload_keeps_the_health_history_of_unchanged_checks() {
         }),
     );
     let v2 = with_checks("  - {id: api, tcp: \"127.0.0.1:10\"}\n");
-    update(&mut state, Event::Reloaded(Box::new(parse(&v2))));
+    update(
+        &mut state,
+        Event::Reloaded {
+            playbook: Box::new(parse(&v2)),
+            sha256: String::new(),
+        },
+    );
     assert_eq!(state.health.len(), 2);
     assert_eq!(state.health[0].status, Status::Down, "home kept its state");
     assert_eq!(state.health[1].status, Status::Unknown, "api is new");
@@ -780,5 +813,38 @@ fn a_verify_check_is_watched_after_its_command_and_the_outcome_recorded() {
             })]
         ),
         "{late:?}"
+    );
+}
+
+#[test]
+fn a_reload_records_the_version_and_restarts_checks_only_when_they_changed() {
+    let mut state = State::new(parse(V1), "t.md".into(), Mode::Live);
+    let reload = |state: &mut State, text: &str| {
+        update(
+            state,
+            Event::Reloaded {
+                playbook: Box::new(parse(text)),
+                sha256: "abc123".into(),
+            },
+        )
+    };
+    let same_checks = reload(&mut state, &V1.replace("Say it.", "Shout."));
+    assert!(same_checks.iter().any(|e| matches!(e,
+        Effect::RecordIfOpen(Entry::PlaybookLoaded { playbook_sha256, .. }) if playbook_sha256 == "abc123")));
+    assert!(
+        !same_checks
+            .iter()
+            .any(|e| matches!(e, Effect::RestartHealth(_)))
+    );
+    let with_check = V1.replace(
+        "service: shop\n",
+        "service: shop\nchecks:\n  - {id: home, http: \"http://127.0.0.1:9/\"}\n",
+    );
+    let new_checks = reload(&mut state, &with_check);
+    assert!(
+        new_checks
+            .iter()
+            .any(|e| matches!(e, Effect::RestartHealth(p) if p.checks.len() == 1)),
+        "{new_checks:?}"
     );
 }

@@ -269,3 +269,31 @@ fn the_import_reader_sees_grouped_and_nested_paths() {
         ["plan", "ui"]
     );
 }
+
+#[test]
+fn the_runtime_changes_state_only_through_update() {
+    let mut wrong = Vec::new();
+    for file in &modules()["runtime"] {
+        let mut previous = String::new();
+        for (number, line) in code_lines(file) {
+            let code = line.trim();
+            let assigns = code.starts_with("state.")
+                && code
+                    .split_once(" = ")
+                    .is_some_and(|(lhs, _)| !lhs.contains('('));
+            // `app::update(&mut state, …)`, perhaps over two lines.
+            let through_update =
+                code.contains("update(&mut state") || previous.ends_with("update(");
+            let lends = code.contains("&mut state") && !through_update;
+            if assigns || lends {
+                wrong.push(format!("{}:{number}: {code}", file.display()));
+            }
+            previous = code.to_string();
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "send an Event to app::update instead:\n{}",
+        wrong.join("\n")
+    );
+}

@@ -121,8 +121,23 @@ pub enum Event {
     LogFailed {
         error: String,
     },
-    /// The playbook file changed on disk and parsed.
-    Reloaded(Box<crate::playbook::Playbook>),
+    /// The playbook file changed on disk and parsed; `sha256` of the bytes
+    /// read, for the record of which version was followed.
+    Reloaded {
+        playbook: Box<crate::playbook::Playbook>,
+        sha256: String,
+    },
+    /// Something the runtime has to say on the status line (a check that
+    /// could not start, live reload off, the data dir not writable).
+    Notice(String),
+    /// The open incident of this playbook goes on: its step marks are
+    /// replayed from `entries`.
+    Resumed {
+        id: String,
+        events: usize,
+        entries: Vec<Entry>,
+        torn: bool,
+    },
     /// The playbook file changed on disk and does not parse: `file:line:col: message`.
     ReloadFailed {
         error: String,
@@ -151,4 +166,6 @@ pub enum Effect {
     Cancel {
         run: u64,
     },
+    /// The playbook's checks changed on reload: stop the old ones, start these.
+    RestartHealth(Box<crate::playbook::Playbook>),
 }

@@ -97,7 +97,27 @@ pub struct State {
     pub size: (u16, u16),
 }
 
+/// What the console starts with besides the playbook.
+pub struct Setup {
+    /// `--var`, `--alert` and environment values, by name.
+    pub vars: BTreeMap<String, String>,
+    pub keymap: super::keymap::Keymap,
+    /// Bytes of command output kept across all runs.
+    pub output_budget: usize,
+}
+
 impl State {
+    /// The console's starting state: the playbook and what the responder
+    /// brought (values, keys, the output budget). After this only `update`
+    /// changes it.
+    pub fn set_up(playbook: Playbook, source_name: String, mode: Mode, setup: Setup) -> State {
+        let mut state = State::new(playbook, source_name, mode);
+        state.output.set_budget(setup.output_budget);
+        state.vars = setup.vars;
+        state.keymap = setup.keymap;
+        state
+    }
+
     pub fn new(playbook: Playbook, source_name: String, mode: Mode) -> State {
         let steps = playbook.steps.len();
         let health = super::health::views(&playbook);

@@ -74,8 +74,38 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
             state.message = Some(format!("INCIDENT LOG NOT WRITTEN: {error}"));
             Vec::new()
         }
-        Event::Reloaded(playbook) => {
+        Event::Reloaded { playbook, sha256 } => {
+            let checks_changed = state.playbook.checks != playbook.checks;
             super::reload::apply(state, *playbook);
+            // The postmortem must know which version of the playbook was followed.
+            let mut effects = vec![Effect::RecordIfOpen(Entry::PlaybookLoaded {
+                playbook: state.source_name.clone(),
+                playbook_sha256: sha256,
+            })];
+            if checks_changed {
+                effects.push(Effect::RestartHealth(Box::new(state.playbook.clone())));
+            }
+            effects
+        }
+        Event::Notice(text) => {
+            state.message = Some(text);
+            Vec::new()
+        }
+        Event::Resumed {
+            id,
+            events,
+            entries,
+            torn,
+        } => {
+            let restored = super::resume::restore_progress(state, &entries);
+            let torn = if torn {
+                "; a torn last line was skipped"
+            } else {
+                ""
+            };
+            state.message = Some(format!(
+                "resumed open incident {id} ({events} events, {restored} step marks{torn}); --new-incident starts a new one"
+            ));
             Vec::new()
         }
         Event::ReloadFailed { error } => {

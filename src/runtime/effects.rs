@@ -76,7 +76,8 @@ impl Effects {
         let mut feedback = Vec::new();
         for effect in effects {
             match effect {
-                Effect::Quit => {}
+                // Carried out by the event loop, which owns the sources.
+                Effect::Quit | Effect::RestartHealth(_) => {}
                 Effect::Secrets(secrets) => {
                     if let Some(log) = self.log.as_mut() {
                         log.add_secrets(&secrets);

@@ -52,19 +52,22 @@ pub fn run_console(
         .collect();
     let title = playbook.title.clone();
     let checked = playbook.clone();
-    let mut state = State::new(playbook, path.display().to_string(), options.mode);
-    state.output.set_budget(settings.output_budget);
-    state.vars = vars;
-    state.keymap = settings.keymap.clone();
+    let setup = app::state::Setup {
+        vars,
+        keymap: settings.keymap.clone(),
+        output_budget: settings.output_budget,
+    };
+    let mut state = State::set_up(playbook, path.display().to_string(), options.mode, setup);
+    let mut notices = Vec::new();
     let resumed = if options.new_incident {
         None
     } else {
-        resume_open_incident(&path, &secrets, &mut state)
+        resume_open_incident(&path, &secrets, &mut notices)
     };
     if let Some(problem) = data_dir_problem() {
-        state.message = Some(format!(
+        notices.push(Event::Notice(format!(
             "INCIDENT LOG NOT WRITABLE: {problem}; set OPSDECK_DATA_DIR"
-        ));
+        )));
     }
     tui::set_mouse(settings.mouse);
     let mut terminal = tui::enter()?;
@@ -75,10 +78,13 @@ pub fn run_console(
             events_tx: events_tx.clone(),
             reloader: None,
         };
-        sources.start_health(&checked, &mut state);
+        notices.extend(sources.start_health(&checked));
         match reload::Reloader::start(&path) {
             Ok(reloader) => sources.reloader = Some(reloader),
-            Err(error) => state.message = Some(format!("live reload is off: {error}")),
+            Err(error) => notices.push(Event::Notice(format!("live reload is off: {error}"))),
+        }
+        for notice in notices {
+            app::update(&mut state, notice);
         }
         let mut effects = Effects::new(path, title, secrets, events_tx);
         effects.drill = options.drill;
@@ -165,15 +171,11 @@ async fn event_loop(
         }
         let mut quit = false;
         while let Some(event) = (!events.is_empty()).then(|| events.remove(0)) {
-            let reloaded = matches!(event, Event::Reloaded(_));
-            let checks_before = reloaded.then(|| state.playbook.checks.clone());
-            let mut produced = app::update(&mut state, event);
-            if reloaded {
-                produced.push(reload_entry(&state));
-            }
-            if checks_before.is_some_and(|before| before != state.playbook.checks) {
-                let playbook = state.playbook.clone();
-                sources.start_health(&playbook, &mut state);
+            let produced = app::update(&mut state, event);
+            for effect in &produced {
+                if let Effect::RestartHealth(playbook) = effect {
+                    events.extend(sources.start_health(playbook));
+                }
             }
             quit |= produced.contains(&Effect::Quit);
             // Effects (log appends included) finish before the next frame is drawn.
@@ -212,16 +214,6 @@ fn data_dir_problem() -> Option<String> {
     }
 }
 
-/// The postmortem must know which version of the playbook was followed.
-fn reload_entry(state: &State) -> Effect {
-    let path = std::path::Path::new(&state.source_name);
-    let bytes = crate::playbook::read_limited(path).unwrap_or_default();
-    Effect::RecordIfOpen(crate::incident::Entry::PlaybookLoaded {
-        playbook: state.source_name.clone(),
-        playbook_sha256: crate::exec::headless::sha256_hex(&bytes),
-    })
-}
-
 /// Test hook, not a feature: `OPSDECK_PANIC_AFTER_DRAW=1` panics once the
 /// first frame is on screen, so the end-to-end tests can check that a panic
 /// (a bug, which no input may trigger) still gives the terminal back.
@@ -240,12 +232,16 @@ struct Sources {
 }
 
 impl Sources {
-    /// (Re)starts the playbook's checks; the old ones stop first.
-    fn start_health(&mut self, playbook: &Playbook, state: &mut State) {
+    /// (Re)starts the playbook's checks; the old ones stop first. What went
+    /// wrong comes back as a notice for the core.
+    fn start_health(&mut self, playbook: &Playbook) -> Option<Event> {
         self.health = None;
         match health::start(playbook, self.events_tx.clone()) {
-            Ok(scheduler) => self.health = scheduler,
-            Err(error) => state.message = Some(format!("health checks not started: {error}")),
+            Ok(scheduler) => {
+                self.health = scheduler;
+                None
+            }
+            Err(error) => Some(Event::Notice(format!("health checks not started: {error}"))),
         }
     }
 }
@@ -286,7 +282,7 @@ async fn next_change(reloader: &mut Option<reload::Reloader>) -> Event {
 fn resume_open_incident(
     path: &std::path::Path,
     secrets: &[String],
-    state: &mut State,
+    notices: &mut Vec<Event>,
 ) -> Option<crate::incident::IncidentLog> {
     use crate::incident::{self, IncidentLog, redact::Redactor};
     let base = incident::incidents_dir()?;
@@ -294,16 +290,12 @@ fn resume_open_incident(
     let open = incident::list::open_for(&base, &canonical)?;
     let replayed = incident::replay(&open.dir.join(incident::store::EVENTS_FILE)).ok()?;
     let log = IncidentLog::resume(&open.dir, Redactor::new(secrets.to_vec())).ok()?;
-    let restored = app::resume::restore_progress(state, replayed.entries());
-    let torn = if replayed.torn_tail.is_some() {
-        "; a torn last line was skipped"
-    } else {
-        ""
-    };
-    state.message = Some(format!(
-        "resumed open incident {} ({} events, {restored} step marks{torn}); --new-incident starts a new one",
-        open.id, open.events
-    ));
+    notices.push(Event::Resumed {
+        id: open.id,
+        events: open.events,
+        entries: replayed.entries().cloned().collect(),
+        torn: replayed.torn_tail.is_some(),
+    });
     Some(log)
 }
 

@@ -83,12 +83,25 @@ impl Reloader {
         if bytes.as_ref() == Some(&self.last) {
             return None;
         }
-        let parsed = crate::plan::check::load(&self.path);
+        // Parsed from the bytes just read, so the hash recorded is of the
+        // version that was loaded.
+        let parsed = match &bytes {
+            Some(bytes) => crate::plan::check::parse(
+                bytes,
+                playbook::Form::of(&self.path),
+                &self.path.file_stem().unwrap_or_default().to_string_lossy(),
+            ),
+            None => crate::plan::check::load(&self.path),
+        };
+        let sha256 = crate::exec::headless::sha256_hex(bytes.as_deref().unwrap_or_default());
         // Unreadable (mid-rename): forget the old bytes so its return reloads.
         self.last = bytes.unwrap_or_default();
         let name = self.path.file_name().unwrap_or_default().to_string_lossy();
         Some(match parsed.playbook {
-            Some(playbook) => Event::Reloaded(Box::new(playbook)),
+            Some(playbook) => Event::Reloaded {
+                playbook: Box::new(playbook),
+                sha256,
+            },
             None => {
                 let error = parsed.diagnostics.iter().find(|d| d.is_error());
                 Event::ReloadFailed {
