@@ -346,56 +346,114 @@ fn replayed_step_events_restore_progress_and_select_the_first_open_step() {
     assert_eq!(state.selected_step, 2);
 }
 
+/// A probe result for `home` at console second `at`.
+fn probed(verdict: opsdeck::health::outcome::Verdict, ms: u64, at: u64) -> Event {
+    use opsdeck::health::outcome::{Failure, FailureKind, Outcome, Verdict};
+    let latency = std::time::Duration::from_millis(ms);
+    let outcome = match verdict {
+        Verdict::Up => Outcome::up(latency, "HTTP 200"),
+        _ => Outcome::failed(
+            verdict,
+            latency,
+            Failure::new(FailureKind::Unexpected, "GET /", "HTTP 502"),
+        ),
+    };
+    Event::Probed {
+        check: "home".into(),
+        outcome,
+        at: std::time::Duration::from_secs(at),
+    }
+}
+
+fn recorded_changes(effects: &[Effect]) -> Vec<(String, String)> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::RecordIfOpen(Entry::HealthChanged { from, to, .. }) => {
+                Some((from.clone(), to.clone()))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 #[test]
 fn probe_results_update_the_health_view_and_only_real_changes_are_recorded() {
-    use opsdeck::app::health::Probed;
     use opsdeck::health::Status;
+    use opsdeck::health::outcome::Verdict;
     let mut state = site_down();
-    update(
-        &mut state,
-        Event::Tick {
-            utc: "00:00:10".into(),
-            elapsed_secs: 10,
-        },
-    );
-    let probed = |status, ms| {
-        Event::Probed(Probed {
-            check: "home".into(),
-            status,
-            latency_ms: ms,
-            summary: "HTTP 200".into(),
-            error: None,
-        })
-    };
-    assert!(update(&mut state, probed(Status::Up, 12)).is_empty());
-    update(&mut state, probed(Status::Up, 30));
-    let home = state.health.iter().find(|c| c.id == "home").unwrap();
-    assert_eq!(home.status, Status::Up);
-    assert_eq!(
-        home.latencies_ms.iter().copied().collect::<Vec<_>>(),
-        vec![12, 30]
-    );
-    assert_eq!(home.changed_at, Some(10));
-    let first = Event::HealthChanged {
-        check: "home".into(),
-        from: "unknown".into(),
-        to: "up".into(),
-        reason: "HTTP 200".into(),
-    };
+    let first = update(&mut state, probed(Verdict::Up, 12, 10));
     assert!(
-        update(&mut state, first).is_empty(),
+        recorded_changes(&first).is_empty(),
         "the first result is not news"
     );
-    let down = Event::HealthChanged {
-        check: "home".into(),
-        from: "up".into(),
-        to: "down".into(),
-        reason: "HTTP 502".into(),
-    };
-    assert!(matches!(
-        &update(&mut state, down)[..],
-        [Effect::RecordIfOpen(Entry::HealthChanged { .. })]
-    ));
+    update(&mut state, probed(Verdict::Up, 30, 11));
+    let home = state.health.iter().find(|c| c.id == "home").unwrap();
+    assert_eq!(home.status(), Status::Up);
+    assert_eq!(home.latencies_ms(), vec![12, 30]);
+    assert_eq!(home.changed_at_secs(), Some(10));
+    let mut downs = Vec::new();
+    for at in 12..15 {
+        downs.extend(recorded_changes(&update(
+            &mut state,
+            probed(Verdict::Down, 5, at),
+        )));
+    }
+    assert_eq!(downs, [("up".to_string(), "down".to_string())]);
+    let home = state.health.iter().find(|c| c.id == "home").unwrap();
+    assert_eq!(home.last_error(), Some("HTTP 502"));
+    assert_eq!(home.changed_at_secs(), Some(14));
+}
+
+#[test]
+fn a_flapping_check_is_damped_in_the_core_and_recorded_once_per_real_change() {
+    use opsdeck::health::Status;
+    use opsdeck::health::outcome::Verdict::{Down, Up};
+    let mut state = site_down();
+    let mut changes = Vec::new();
+    // One blip is not an outage; three in a row are; one good result is
+    // not a recovery; two are.
+    let sequence = [Up, Down, Up, Down, Up, Down, Down, Down, Up, Down, Up, Up];
+    let mut seen = Vec::new();
+    for (at, verdict) in sequence.into_iter().enumerate() {
+        changes.extend(recorded_changes(&update(
+            &mut state,
+            probed(verdict, 10, at as u64),
+        )));
+        seen.push(
+            state
+                .health
+                .iter()
+                .find(|c| c.id == "home")
+                .unwrap()
+                .status(),
+        );
+    }
+    use Status as S;
+    assert_eq!(
+        seen,
+        [
+            S::Up,
+            S::Up,
+            S::Up,
+            S::Up,
+            S::Up,
+            S::Up,
+            S::Up,
+            S::Down,
+            S::Down,
+            S::Down,
+            S::Down,
+            S::Up
+        ]
+    );
+    assert_eq!(
+        changes,
+        [
+            ("up".to_string(), "down".to_string()),
+            ("down".to_string(), "up".to_string())
+        ]
+    );
 }
 
 fn parse(text: &str) -> opsdeck::playbook::Playbook {
@@ -517,8 +575,8 @@ fn a_parse_error_keeps_the_last_good_version_and_shows_until_fixed() {
 
 #[test]
 fn a_reload_keeps_the_health_history_of_unchanged_checks() {
-    use opsdeck::app::health::Probed;
     use opsdeck::health::Status;
+    use opsdeck::health::outcome::Verdict;
     let with_checks = |extra: &str| {
         V1.replace(
             "service: shop\n",
@@ -526,16 +584,7 @@ fn a_reload_keeps_the_health_history_of_unchanged_checks() {
         )
     };
     let mut state = State::new(parse(&with_checks("")), "t.md".into(), Mode::Live);
-    update(
-        &mut state,
-        Event::Probed(Probed {
-            check: "home".into(),
-            status: Status::Down,
-            latency_ms: 3,
-            summary: "refused".into(),
-            error: Some("refused".into()),
-        }),
-    );
+    update(&mut state, probed(Verdict::Down, 3, 1));
     let v2 = with_checks("  - {id: api, tcp: \"127.0.0.1:10\"}\n");
     update(
         &mut state,
@@ -545,8 +594,12 @@ fn a_reload_keeps_the_health_history_of_unchanged_checks() {
         },
     );
     assert_eq!(state.health.len(), 2);
-    assert_eq!(state.health[0].status, Status::Down, "home kept its state");
-    assert_eq!(state.health[1].status, Status::Unknown, "api is new");
+    assert_eq!(
+        state.health[0].status(),
+        Status::Down,
+        "home kept its state"
+    );
+    assert_eq!(state.health[1].status(), Status::Unknown, "api is new");
 }
 
 /// A finished run of `look` with `lines` of output, the output pane focused.
@@ -727,8 +780,7 @@ fn learn_mode_runs_nothing_and_says_where_it_would_have_run() {
 
 #[test]
 fn a_verify_check_is_watched_after_its_command_and_the_outcome_recorded() {
-    use opsdeck::app::health::Probed;
-    use opsdeck::health::Status;
+    use opsdeck::health::outcome::Verdict;
     let text = "---\ntitle: V\nservice: shop\nchecks:\n  - {id: home, http: \"https://x.example/health\", timeout: 5s}\n---\n# V\n\n## Fix\n```sh {id=fix kind=remediate verify=home}\ntrue\n```\n";
     let playbook =
         opsdeck::playbook::parse(text.as_bytes(), opsdeck::playbook::Form::Markdown, "v")
@@ -761,14 +813,7 @@ fn a_verify_check_is_watched_after_its_command_and_the_outcome_recorded() {
             elapsed_secs: 5,
         },
     );
-    let probed = Event::Probed(Probed {
-        check: "home".into(),
-        status: Status::Up,
-        latency_ms: 9,
-        summary: "HTTP 200".into(),
-        error: None,
-    });
-    let effects = update(&mut state, probed);
+    let effects = update(&mut state, probed(Verdict::Up, 9, 5));
     assert!(
         matches!(
             &effects[..],
@@ -786,16 +831,10 @@ fn a_verify_check_is_watched_after_its_command_and_the_outcome_recorded() {
     type_text(&mut state, "shop");
     press(&mut state, &[enter()]);
     let run = state.output.running().unwrap().id;
-    update(
-        &mut state,
-        Event::Probed(Probed {
-            check: "home".into(),
-            status: Status::Down,
-            latency_ms: 9,
-            summary: "HTTP 502".into(),
-            error: Some("HTTP 502".into()),
-        }),
-    );
+    // Down for three results in a row: not a blip.
+    for at in 6..9 {
+        update(&mut state, probed(Verdict::Down, 9, at));
+    }
     update(&mut state, Event::Finished { run, result: done });
     let late = update(
         &mut state,

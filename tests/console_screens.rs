@@ -69,25 +69,33 @@ fn styled_screen(state: &State, theme: &Theme, width: u16, height: u16) -> Strin
 
 /// Every status a theme must tell apart: done, skipped, current; up, degraded, down, unknown.
 fn mixed_status_state() -> State {
-    use opsdeck::app::health::Probed;
-    use opsdeck::health::Status;
+    use opsdeck::health::outcome::{Failure, FailureKind, Outcome, Verdict};
+    use std::time::Duration;
     let mut state = state("playbooks/site-down.md");
     update(&mut state, Event::Key(Key::char(' ')));
     update(&mut state, Event::Key(Key::char('s')));
-    for (check, status, ms) in [
-        ("home", Status::Up, 40),
-        ("db", Status::Degraded, 700),
-        ("disk", Status::Down, 5),
+    for (check, verdict, ms, said) in [
+        ("home", Verdict::Up, 40, "home answered"),
+        ("db", Verdict::Degraded, 700, "db answered"),
+        ("disk", Verdict::Down, 5, "disk 97% full"),
     ] {
+        let latency = Duration::from_millis(ms);
+        let now = Duration::from_secs(state.elapsed_secs);
+        let outcome = match verdict {
+            Verdict::Up => Outcome::up(latency, said),
+            _ => Outcome::failed(
+                verdict,
+                latency,
+                Failure::new(FailureKind::Unexpected, check, said),
+            ),
+        };
         update(
             &mut state,
-            Event::Probed(Probed {
+            Event::Probed {
                 check: check.into(),
-                status,
-                latency_ms: ms,
-                summary: format!("{check} answered"),
-                error: (status == Status::Down).then(|| "disk 97% full".into()),
-            }),
+                outcome,
+                at: now,
+            },
         );
     }
     state

@@ -108,14 +108,12 @@ pub enum Event {
         run: u64,
         error: String,
     },
-    /// A health probe finished.
-    Probed(super::health::Probed),
-    /// A check's damped status changed: recorded in the incident log.
-    HealthChanged {
+    /// A health probe finished `at` (since the console started); the core
+    /// damps it into the check's state.
+    Probed {
         check: String,
-        from: String,
-        to: String,
-        reason: String,
+        outcome: crate::health::outcome::Outcome,
+        at: std::time::Duration,
     },
     /// The incident log could not be written; the console goes on.
     LogFailed {

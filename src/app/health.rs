@@ -1,25 +1,54 @@
-//! The health pane's view of each check, fed by probe results.
+//! The health pane's checks: each the playbook's check (id, kind, target)
+//! and its one `CheckState` (damping, history, last change and error), fed
+//! by probe results. Damping runs here, in the core, so flapping is tested
+//! through `update`.
 
-use crate::health::Status;
+use super::event::Effect;
+use super::state::State;
+use crate::health::outcome::Outcome;
+use crate::health::{CheckState, Damping, Status};
+use crate::incident::Entry;
 use crate::playbook::Playbook;
-use std::collections::VecDeque;
-
-/// Latencies kept per check for the sparkline.
-pub const HISTORY: usize = 120;
+use std::time::Duration;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct CheckView {
     pub id: String,
     pub kind: &'static str,
     pub target: String,
-    pub status: Status,
-    pub latencies_ms: VecDeque<u64>,
-    /// Console seconds (`State::elapsed_secs`) when the status last changed.
-    pub changed_at: Option<u64>,
+    pub state: CheckState,
+}
+
+impl CheckView {
+    pub fn status(&self) -> Status {
+        self.state.status
+    }
+
+    /// Console seconds when the status last changed.
+    pub fn changed_at_secs(&self) -> Option<u64> {
+        self.state.last_change.map(|at| at.as_secs())
+    }
+
+    /// Oldest to newest, in milliseconds.
+    pub fn latencies_ms(&self) -> Vec<u64> {
+        self.state
+            .latencies()
+            .map(|l| l.as_millis().min(u64::MAX as u128) as u64)
+            .collect()
+    }
+
     /// The last result in one line: `HTTP 200 in 12 ms`.
-    pub summary: Option<String>,
+    pub fn summary(&self) -> Option<&str> {
+        self.state.last_summary.as_deref()
+    }
+
     /// The last failure in one line, kept after recovery for context.
-    pub last_error: Option<String>,
+    pub fn last_error(&self) -> Option<&str> {
+        self.state
+            .last_failure
+            .as_ref()
+            .map(|(_, failure)| failure.message.as_str())
+    }
 }
 
 pub fn views(playbook: &Playbook) -> Vec<CheckView> {
@@ -30,39 +59,27 @@ pub fn views(playbook: &Playbook) -> Vec<CheckView> {
             id: check.id.clone(),
             kind: check.probe.kind(),
             target: check.probe.target().to_string(),
-            status: Status::Unknown,
-            latencies_ms: VecDeque::new(),
-            changed_at: None,
-            summary: None,
-            last_error: None,
+            state: CheckState::new(Damping::default()),
         })
         .collect()
 }
 
-/// One probe result, as the runtime reports it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Probed {
-    pub check: String,
-    pub status: Status,
-    pub latency_ms: u64,
-    pub summary: String,
-    pub error: Option<String>,
-}
-
-pub fn apply(views: &mut [CheckView], probed: Probed, now_secs: u64) {
-    let Some(view) = views.iter_mut().find(|v| v.id == probed.check) else {
-        return;
+/// One probe result `at` (since the console started): damped into the
+/// check's state; a change after the first result goes on the timeline.
+pub fn observe(state: &mut State, check: &str, outcome: &Outcome, at: Duration) -> Vec<Effect> {
+    let Some(view) = state.health.iter_mut().find(|v| v.id == check) else {
+        return Vec::new();
     };
-    if view.latencies_ms.len() == HISTORY {
-        view.latencies_ms.pop_front();
-    }
-    view.latencies_ms.push_back(probed.latency_ms);
-    if view.status != probed.status {
-        view.status = probed.status;
-        view.changed_at = Some(now_secs);
-    }
-    view.summary = Some(probed.summary);
-    if probed.error.is_some() {
-        view.last_error = probed.error;
+    match view.state.observe(outcome, at) {
+        // The first result of a check is not news; later changes are the timeline.
+        Some(change) if change.from != Status::Unknown => {
+            vec![Effect::RecordIfOpen(Entry::HealthChanged {
+                check: check.to_string(),
+                from: change.from.label().into(),
+                to: change.to.label().into(),
+                reason: change.reason,
+            })]
+        }
+        _ => Vec::new(),
     }
 }

@@ -51,24 +51,10 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
             state.message = Some(format!("could not run: {error}"));
             Vec::new()
         }
-        Event::Probed(probed) => {
-            super::health::apply(&mut state.health, probed, state.elapsed_secs);
-            super::verify::progress(state)
-        }
-        // The first result of a check is not news; later changes are the timeline.
-        Event::HealthChanged { from, .. } if from == "unknown" => Vec::new(),
-        Event::HealthChanged {
-            check,
-            from,
-            to,
-            reason,
-        } => {
-            vec![Effect::RecordIfOpen(Entry::HealthChanged {
-                check,
-                from,
-                to,
-                reason,
-            })]
+        Event::Probed { check, outcome, at } => {
+            let mut effects = super::health::observe(state, &check, &outcome, at);
+            effects.extend(super::verify::progress(state));
+            effects
         }
         Event::LogFailed { error } => {
             state.message = Some(format!("INCIDENT LOG NOT WRITTEN: {error}"));

@@ -42,7 +42,7 @@ pub fn progress(state: &mut State) -> Vec<Effect> {
         let up = state
             .health
             .iter()
-            .any(|c| c.id == watch.check && c.status == Status::Up);
+            .any(|c| c.id == watch.check && c.status() == Status::Up);
         let waited = now.saturating_sub(watch.started_at);
         if up || waited >= WINDOW_SECS {
             state.message = Some(if up {

@@ -153,7 +153,8 @@ async fn run_check(
     events: mpsc::Sender<HealthEvent>,
 ) {
     let mut state = CheckState::new(damping);
-    let mut due = Instant::now() + entry.pacing.first_delay(fastrand::f64());
+    let origin = Instant::now();
+    let mut due = origin + entry.pacing.first_delay(fastrand::f64());
     loop {
         tokio::time::sleep_until(due.into()).await;
         let Ok(slot) = slots.acquire().await else {
@@ -163,7 +164,7 @@ async fn run_check(
         let outcome = run_isolated(&entry).await;
         drop(slot);
         let finished = Instant::now();
-        let transition = state.observe(&outcome, finished);
+        let transition = state.observe(&outcome, finished - origin);
         let report = Report {
             id: entry.id.clone(),
             due,

@@ -1,11 +1,13 @@
 //! One check's state: damped status, latency history, last change, last error.
 //!
-//! Pure: every time comes in as an argument, so tests drive it with a
-//! controllable clock. No tokio here.
+//! The one model of a check's state, for the console's core and for
+//! `opsdeck health` alike. Pure: every time comes in as an argument (a
+//! `Duration` since an origin its owner picks: the console's start, the
+//! scheduler's), so tests and the core drive it without a clock.
 
 use super::outcome::{Failure, Outcome, Verdict};
 use std::collections::VecDeque;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Latencies kept for the health pane's sparkline.
 pub const HISTORY_LEN: usize = 120;
@@ -89,23 +91,24 @@ impl Damping {
 pub struct Transition {
     pub from: Status,
     pub to: Status,
-    pub at: Instant,
+    /// Since the owner's origin.
+    pub at: Duration,
     /// The summary of the probe that tipped it.
     pub reason: String,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CheckState {
     pub status: Status,
     damping: Damping,
     /// The last decisive verdicts, newest last (unknown ones do not count).
     recent: VecDeque<Verdict>,
     latencies: VecDeque<Duration>,
-    pub last_change: Option<Instant>,
+    pub last_change: Option<Duration>,
     pub last_verdict: Option<Verdict>,
     pub last_summary: Option<String>,
     /// The last failure and when it happened; kept after recovery for context.
-    pub last_failure: Option<(Instant, Failure)>,
+    pub last_failure: Option<(Duration, Failure)>,
 }
 
 impl CheckState {
@@ -123,7 +126,7 @@ impl CheckState {
     }
 
     /// Takes one probe result at `now`, returning the status change it caused.
-    pub fn observe(&mut self, outcome: &Outcome, now: Instant) -> Option<Transition> {
+    pub fn observe(&mut self, outcome: &Outcome, now: Duration) -> Option<Transition> {
         if outcome.verdict != Verdict::Unknown {
             if self.recent.len() == self.damping.window() {
                 self.recent.pop_front();
@@ -140,7 +143,7 @@ impl CheckState {
         &mut self,
         outcome: &Outcome,
         status: Status,
-        now: Instant,
+        now: Duration,
     ) -> Option<Transition> {
         if self.latencies.len() == HISTORY_LEN {
             self.latencies.pop_front();
@@ -171,8 +174,8 @@ impl CheckState {
     }
 
     /// How long the status has held, given the current time.
-    pub fn since_change(&self, now: Instant) -> Option<Duration> {
-        self.last_change.map(|at| now.saturating_duration_since(at))
+    pub fn since_change(&self, now: Duration) -> Option<Duration> {
+        self.last_change.map(|at| now.saturating_sub(at))
     }
 
     /// Worse only when the last `worsen_after` results all are; better only

@@ -1,15 +1,17 @@
 //! Starts the playbook's health checks and turns their reports into core events.
 
 use crate::app::Event;
-use crate::app::health::Probed;
 use crate::health::http_client::HttpOptions;
 use crate::health::{HealthEvent, Scheduler, Settings, probe::context_for, scheduler};
 use crate::playbook::Playbook;
+use std::time::Instant;
 use tokio::sync::mpsc;
 
 /// Runs until the returned scheduler is dropped; a playbook without checks starts nothing.
+/// `origin` is the console's start: probe times are told relative to it.
 pub fn start(
     playbook: &Playbook,
+    origin: Instant,
     events: mpsc::Sender<Event>,
 ) -> Result<Option<Scheduler>, String> {
     if playbook.checks.is_empty() {
@@ -22,20 +24,15 @@ pub fn start(
     let scheduler = Scheduler::start(entries, &settings, tx);
     tokio::spawn(async move {
         while let Some(report) = rx.recv().await {
-            let event = match report {
-                HealthEvent::Checked(report) => Event::Probed(Probed {
-                    check: report.id,
-                    status: report.status,
-                    latency_ms: report.outcome.latency.as_millis() as u64,
-                    summary: report.outcome.summary,
-                    error: report.outcome.failure.map(|f| f.message),
-                }),
-                HealthEvent::Changed(change) => Event::HealthChanged {
-                    check: change.id,
-                    from: change.transition.from.label().into(),
-                    to: change.transition.to.label().into(),
-                    reason: change.transition.reason,
-                },
+            // The scheduler damps for its own pacing; the console's core
+            // damps the same results into the state it shows.
+            let HealthEvent::Checked(report) = report else {
+                continue;
+            };
+            let event = Event::Probed {
+                check: report.id,
+                at: Instant::now().saturating_duration_since(origin),
+                outcome: report.outcome,
             };
             if events.send(event).await.is_err() {
                 return;

@@ -77,6 +77,7 @@ pub fn run_console(
             health: None,
             events_tx: events_tx.clone(),
             reloader: None,
+            origin: Instant::now(),
         };
         notices.extend(sources.start_health(&checked));
         match reload::Reloader::start(&path) {
@@ -112,7 +113,7 @@ async fn event_loop(
     // Ctrl-C is a key in raw mode; SIGINT only comes from outside (`kill -INT`).
     let mut sigint = signal(SignalKind::interrupt())?;
     let mut clock = tokio::time::interval(Duration::from_secs(1));
-    let opened = Instant::now();
+    let opened = sources.origin;
     let size = terminal.size()?;
     app::update(
         &mut state,
@@ -229,6 +230,8 @@ struct Sources {
     health: Option<crate::health::Scheduler>,
     events_tx: mpsc::Sender<Event>,
     reloader: Option<reload::Reloader>,
+    /// The console's start: the clock and probe times count from it.
+    origin: Instant,
 }
 
 impl Sources {
@@ -236,7 +239,7 @@ impl Sources {
     /// wrong comes back as a notice for the core.
     fn start_health(&mut self, playbook: &Playbook) -> Option<Event> {
         self.health = None;
-        match health::start(playbook, self.events_tx.clone()) {
+        match health::start(playbook, self.origin, self.events_tx.clone()) {
             Ok(scheduler) => {
                 self.health = scheduler;
                 None

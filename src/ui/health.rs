@@ -16,7 +16,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let up = state
         .health
         .iter()
-        .filter(|c| c.status == Status::Up)
+        .filter(|c| c.status() == Status::Up)
         .count();
     let title = format!(" Health {up}/{} up ", state.health.len());
     let width = area.width.saturating_sub(2) as usize;
@@ -76,14 +76,14 @@ fn explain_check(check: &crate::playbook::model::Check) -> String {
 }
 
 fn check_lines(check: &CheckView, now: u64, width: usize, theme: &Theme) -> Vec<Line<'static>> {
-    let (label, style) = status_style(check.status, theme);
+    let (label, style) = status_style(check.status(), theme);
     let since = check
-        .changed_at
+        .changed_at_secs()
         .map(|at| format!(" {}", age(now.saturating_sub(at))))
         .unwrap_or_default();
-    let latency = check
-        .latencies_ms
-        .back()
+    let latencies = check.latencies_ms();
+    let latency = latencies
+        .last()
         .map(|ms| format!(" {ms}ms"))
         .unwrap_or_default();
     let mut lines = vec![Line::from(vec![
@@ -91,17 +91,19 @@ fn check_lines(check: &CheckView, now: u64, width: usize, theme: &Theme) -> Vec<
         Span::styled(check.id.clone(), theme.heading),
         Span::styled(format!("{latency}{since}"), theme.muted),
     ])];
-    let spark_width = width.saturating_sub(2).min(check.latencies_ms.len());
+    let spark_width = width.saturating_sub(2).min(latencies.len());
     if spark_width > 0 {
         lines.push(Line::from(vec![
             Span::raw("  "),
-            Span::styled(sparkline(check, spark_width), style),
+            Span::styled(sparkline(&latencies, spark_width), style),
         ]));
     }
-    let detail = match (check.status, &check.last_error, &check.summary) {
-        (Status::Up, _, Some(summary)) | (Status::Unknown, None, Some(summary)) => summary.clone(),
-        (_, Some(error), _) => error.clone(),
-        (_, None, Some(summary)) => summary.clone(),
+    let detail = match (check.status(), check.last_error(), check.summary()) {
+        (Status::Up, _, Some(summary)) | (Status::Unknown, None, Some(summary)) => {
+            summary.to_string()
+        }
+        (_, Some(error), _) => error.to_string(),
+        (_, None, Some(summary)) => summary.to_string(),
         (_, None, None) => format!("{} {}", check.kind, check.target),
     };
     let detail: String = detail.chars().take(width.saturating_sub(2)).collect();
@@ -110,9 +112,8 @@ fn check_lines(check: &CheckView, now: u64, width: usize, theme: &Theme) -> Vec<
 }
 
 /// The newest `width` latencies scaled to eight bar heights.
-fn sparkline(check: &CheckView, width: usize) -> String {
-    let skip = check.latencies_ms.len() - width;
-    let recent: Vec<u64> = check.latencies_ms.iter().skip(skip).copied().collect();
+fn sparkline(latencies_ms: &[u64], width: usize) -> String {
+    let recent = &latencies_ms[latencies_ms.len() - width..];
     // A floor, so a few milliseconds of noise on a fast check do not look like spikes.
     let max = recent.iter().copied().max().unwrap_or(1).max(20);
     recent
