@@ -176,11 +176,13 @@ fn a_diagnosis_asks_for_its_placeholder_then_runs_on_y_and_is_recorded() {
     assert_eq!((*exit_code, host.as_str()), (Some(0), "local"));
     assert_eq!(last_lines, &vec!["shop-web".to_string()]);
     let result = RunResult {
-        exit_code: Some(0),
-        signal: None,
-        duration_ms: 12,
-        timed_out: false,
-        cancelled: false,
+        finished: opsdeck::plan::outcome::Finished {
+            exit_code: Some(0),
+            signal: None,
+            duration: std::time::Duration::from_millis(12),
+            timed_out: false,
+            cancelled: false,
+        },
         output_file: "output/x.log".into(),
     };
     update(&mut state, Event::Finished { run, result });
@@ -792,11 +794,13 @@ fn a_verify_check_is_watched_after_its_command_and_the_outcome_recorded() {
     press(&mut state, &[enter()]);
     let run = state.output.running().unwrap().id;
     let done = RunResult {
-        exit_code: Some(0),
-        signal: None,
-        duration_ms: 5,
-        timed_out: false,
-        cancelled: false,
+        finished: opsdeck::plan::outcome::Finished {
+            exit_code: Some(0),
+            signal: None,
+            duration: std::time::Duration::from_millis(5),
+            timed_out: false,
+            cancelled: false,
+        },
         output_file: String::new(),
     };
     update(

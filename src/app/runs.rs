@@ -29,34 +29,21 @@ pub enum RunStatus {
     Failed(String),
 }
 
+/// How a run ended (for several hosts, the combined end) and where its
+/// output was kept.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RunResult {
-    pub exit_code: Option<i32>,
-    pub signal: Option<i32>,
-    pub duration_ms: u64,
-    pub timed_out: bool,
-    pub cancelled: bool,
+    pub finished: crate::plan::outcome::Finished,
     pub output_file: String,
 }
 
 impl RunResult {
     pub fn ok(&self) -> bool {
-        self.exit_code == Some(0)
+        self.finished.exit_code == Some(0)
     }
 
     pub fn describe(&self) -> String {
-        let secs = self.duration_ms as f64 / 1000.0;
-        if self.timed_out {
-            return format!("timed out after {secs:.1}s");
-        }
-        if self.cancelled {
-            return format!("cancelled after {secs:.1}s");
-        }
-        match (self.exit_code, self.signal) {
-            (Some(code), _) => format!("exit {code} in {secs:.1}s"),
-            (None, Some(signal)) => format!("killed by signal {signal} after {secs:.1}s"),
-            (None, None) => format!("ended after {secs:.1}s"),
-        }
+        self.finished.describe()
     }
 }
 

@@ -13,6 +13,34 @@ pub struct Finished {
     pub cancelled: bool,
 }
 
+impl Finished {
+    /// `exit 2`, `timed out`, `cancelled`, `killed by signal 9`.
+    pub fn said(&self) -> String {
+        if self.timed_out {
+            return "timed out".into();
+        }
+        if self.cancelled {
+            return "cancelled".into();
+        }
+        match (self.exit_code, self.signal) {
+            (Some(code), _) => format!("exit {code}"),
+            (None, Some(signal)) => format!("killed by signal {signal}"),
+            (None, None) => "no exit status".into(),
+        }
+    }
+
+    /// [`Finished::said`] with how long it took: `exit 2 in 1.2s`.
+    pub fn describe(&self) -> String {
+        let secs = self.duration.as_secs_f64();
+        let said = self.said();
+        if self.exit_code.is_some() && !self.timed_out && !self.cancelled {
+            format!("{said} in {secs:.1}s")
+        } else {
+            format!("{said} after {secs:.1}s")
+        }
+    }
+}
+
 /// A host's result: the run's end, or why it could not run (no connection, ...).
 pub type HostResult = Result<Finished, String>;
 
@@ -38,13 +66,7 @@ pub fn exit_code(result: &HostResult) -> u8 {
 pub fn describe(result: &HostResult) -> String {
     match result {
         Err(error) => error.lines().next().unwrap_or("failed").to_string(),
-        Ok(f) if f.timed_out => "timed out".into(),
-        Ok(f) if f.cancelled => "cancelled".into(),
-        Ok(f) => match (f.exit_code, f.signal) {
-            (Some(code), _) => format!("exit {code}"),
-            (None, Some(signal)) => format!("killed by signal {signal}"),
-            (None, None) => "no exit status".into(),
-        },
+        Ok(finished) => finished.said(),
     }
 }
 

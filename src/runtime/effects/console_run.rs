@@ -135,11 +135,7 @@ fn finished_event(run: u64, results: &[(String, HostResult)], output_file: Strin
             Ok(f) => Event::Finished {
                 run,
                 result: RunResult {
-                    exit_code: f.exit_code,
-                    signal: f.signal,
-                    duration_ms: f.duration.as_millis() as u64,
-                    timed_out: f.timed_out,
-                    cancelled: f.cancelled,
+                    finished: f.clone(),
                     output_file,
                 },
             },
@@ -154,15 +150,17 @@ fn finished_event(run: u64, results: &[(String, HostResult)], output_file: Strin
     Event::Finished {
         run,
         result: RunResult {
-            exit_code: Some(i32::from(code)),
-            signal: None,
-            duration_ms: finished
-                .clone()
-                .map(|f| f.duration.as_millis() as u64)
-                .max()
-                .unwrap_or(0),
-            timed_out: finished.clone().any(|f| f.timed_out),
-            cancelled: finished.clone().any(|f| f.cancelled),
+            finished: outcome::Finished {
+                exit_code: Some(i32::from(code)),
+                signal: None,
+                duration: finished
+                    .clone()
+                    .map(|f| f.duration)
+                    .max()
+                    .unwrap_or_default(),
+                timed_out: finished.clone().any(|f| f.timed_out),
+                cancelled: finished.clone().any(|f| f.cancelled),
+            },
             output_file,
         },
     }
