@@ -23,7 +23,7 @@ impl CommandProbe {
     pub fn new(script: &str, host: Option<&str>, expect: Expect) -> CommandProbe {
         CommandProbe {
             script: script.to_string(),
-            host: host.filter(|h| *h != "local").map(str::to_string),
+            host: host.filter(|h| *h != crate::playbook::model::LOCAL).map(str::to_string),
             expect,
         }
     }

@@ -18,8 +18,7 @@ pub(super) fn confirm_name(playbook: &Playbook, command: &Command) -> String {
         .unwrap_or_else(|| command.id.clone())
 }
 
-/// The host name of this machine in plans, groups and the incident log.
-pub const LOCAL: &str = "local";
+pub use crate::playbook::model::LOCAL;
 
 /// The hosts a command runs on, in the group's order; `only` picks one.
 pub fn select_hosts(

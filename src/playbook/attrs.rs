@@ -110,7 +110,7 @@ pub fn build_command(source: CommandSource, report: &mut Report) -> Command {
         id: source.default_id,
         lang: source.lang,
         run: source.run,
-        host: "local".into(),
+        host: super::model::LOCAL.into(),
         kind: Kind::Diagnose,
         timeout: DEFAULT_TIMEOUT,
         verify: None,

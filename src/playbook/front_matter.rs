@@ -185,7 +185,7 @@ fn read_hosts(node: &Node, report: &mut Report) -> BTreeMap<String, HostGroup> {
         let Some(name) = string(key, "host group name", report) else {
             continue;
         };
-        if name == "local" {
+        if name == super::model::LOCAL {
             report.push(
                 Diagnostic::error(
                     "reserved-name",

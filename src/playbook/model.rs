@@ -229,6 +229,10 @@ pub enum Kind {
 
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(300);
 
+/// The host (and host group) that means this machine, in playbooks, plans,
+/// checks and the incident log: the one place the word is spelt.
+pub const LOCAL: &str = "local";
+
 /// A runnable shell command linked from a step.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Command {

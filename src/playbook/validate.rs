@@ -86,7 +86,7 @@ fn duplicate_ids<'a>(
 }
 
 fn undefined_host(host: &str, pos: Pos, known: &[&str], out: &mut Vec<Diagnostic>) {
-    if host == "local" || known.contains(&host) {
+    if host == super::model::LOCAL || known.contains(&host) {
         return;
     }
     let help = match super::diagnostic::suggest(host, known) {
