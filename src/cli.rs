@@ -143,6 +143,13 @@ pub enum LogCommand {
         #[arg(long, value_name = "HASH")]
         head: Option<String>,
     },
+    /// End an incident: records who, when, the summary and the mitigation.
+    Close {
+        id: String,
+        /// One line for the postmortem: what fixed it.
+        #[arg(long, value_name = "TEXT")]
+        summary: Option<String>,
+    },
     /// A postmortem skeleton (md) or the events (json).
     Export {
         id: String,
@@ -291,6 +298,9 @@ pub fn main() -> ExitCode {
             LogCommand::Show { id } => log::show(&id),
             LogCommand::Verify { id, head } => log::verify(&id, head.as_deref()),
             LogCommand::Export { id, format } => log::export(&id, format == ExportFormat::Json),
+            LogCommand::Close { id, summary } => {
+                crate::incident::close_command::run(&id, summary.as_deref())
+            }
         },
     };
     ExitCode::from(code)

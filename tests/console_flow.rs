@@ -782,3 +782,44 @@ fn a_verify_check_is_watched_after_its_command_and_the_outcome_recorded() {
         "{late:?}"
     );
 }
+
+#[test]
+fn capital_x_asks_for_a_summary_and_only_a_real_enter_closes_the_incident() {
+    let mut state = site_down();
+    press(&mut state, &[Key::char('X')]);
+    assert!(matches!(state.overlay, Some(Overlay::Prompt(_))));
+    type_text(&mut state, "rolled back v42");
+    let held = Key {
+        repeat: true,
+        ..enter()
+    };
+    assert!(
+        press(&mut state, &[held]).is_empty(),
+        "a held Enter closes nothing"
+    );
+    let effects = press(&mut state, &[enter()]);
+    assert_eq!(
+        effects,
+        vec![Effect::CloseIncident {
+            summary: "rolled back v42".into()
+        }]
+    );
+    assert!(state.overlay.is_none());
+    update(
+        &mut state,
+        Event::IncidentClosed {
+            message: "incident X closed".into(),
+        },
+    );
+    assert_eq!(state.message.as_deref(), Some("incident X closed"));
+}
+
+#[test]
+fn esc_keeps_the_incident_open() {
+    let mut state = site_down();
+    press(&mut state, &[Key::char('X')]);
+    type_text(&mut state, "oops");
+    let effects = press(&mut state, &[Key::plain(KeyCode::Esc)]);
+    assert!(effects.is_empty(), "{effects:?}");
+    assert!(state.overlay.is_none());
+}

@@ -117,6 +117,10 @@ pub enum Event {
         to: String,
         reason: String,
     },
+    /// The incident was closed (or could not be): what to tell the responder.
+    IncidentClosed {
+        message: String,
+    },
     /// The incident log could not be written; the console goes on.
     LogFailed {
         error: String,
@@ -150,5 +154,10 @@ pub enum Effect {
     },
     Cancel {
         run: u64,
+    },
+    /// Append `closed` to the open incident and let it go: the next record
+    /// starts a new one.
+    CloseIncident {
+        summary: String,
     },
 }

@@ -42,6 +42,8 @@ pub enum PromptPurpose {
         command_id: String,
     },
     Note,
+    /// The summary of the incident being closed; Enter closes it.
+    CloseIncident,
 }
 
 /// At most one dialog at a time; it takes every key.

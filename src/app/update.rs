@@ -70,6 +70,10 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
                 reason,
             })]
         }
+        Event::IncidentClosed { message } => {
+            state.message = Some(message);
+            Vec::new()
+        }
         Event::LogFailed { error } => {
             state.message = Some(format!("INCIDENT LOG NOT WRITTEN: {error}"));
             Vec::new()
@@ -112,6 +116,7 @@ fn on_key(state: &mut State, key: Key) -> Vec<Effect> {
                 secret: false,
             }))
         }
+        Action::CloseIncident => super::closing::ask(state),
         Action::NextPane => state.focus = next_focus(state.focus, true),
         Action::PrevPane => state.focus = next_focus(state.focus, false),
         Action::Done => return toggle_step(state, StepStatus::Done),

@@ -3,6 +3,8 @@
 //! each command's output.
 
 pub mod actor;
+pub mod close;
+pub mod close_command;
 pub mod commands;
 pub mod entry;
 pub mod export;

@@ -99,6 +99,9 @@ impl Effects {
                     plan,
                     playbook,
                 } => self.spawn_run(run, *plan, &playbook),
+                Effect::CloseIncident { summary } => feedback.push(Event::IncidentClosed {
+                    message: self.close(&summary),
+                }),
                 Effect::Cancel { run } => {
                     if let Some(cancel) = self.cancels.get(&run) {
                         let _ = cancel.send(true);
@@ -126,6 +129,29 @@ impl Effects {
             self.log_failed = true;
             format!("{err} ({})", err.hint())
         })
+    }
+
+    /// Appends `closed` and lets the log go: the next record opens a new incident.
+    fn close(&mut self, summary: &str) -> String {
+        let Some(mut log) = self.log.take() else {
+            return "no incident is open here: nothing was recorded yet".into();
+        };
+        let events = log.dir().join(incident::store::EVENTS_FILE);
+        let entry = match incident::replay(&events) {
+            Ok(replayed) => incident::close::closing(&replayed, summary),
+            Err(_) => incident::close::closing(&incident::Replay::default(), summary),
+        };
+        match log.append(&entry) {
+            Ok(_) => format!(
+                "incident {} closed; anything recorded from now on starts a new one",
+                log.id()
+            ),
+            Err(err) => {
+                let message = format!("INCIDENT NOT CLOSED: {err} ({})", err.hint());
+                self.log = Some(log);
+                message
+            }
+        }
     }
 
     fn open_log(&self) -> Result<IncidentLog, incident::LogError> {

@@ -33,6 +33,10 @@ const ROWS: &[(&[Action], &str)] = &[
     (&[Action::Skip], "skip the step (again: undo)"),
     (&[Action::Note], "add a note to the incident log"),
     (&[Action::Escalation], "escalation contacts"),
+    (
+        &[Action::CloseIncident],
+        "close the incident (asks for a summary)",
+    ),
     (&[Action::Search], "search the output"),
     (
         &[Action::NextMatch, Action::PrevMatch],
