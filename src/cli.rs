@@ -103,6 +103,27 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         serve: Option<PathBuf>,
     },
+    /// The firing alerts from Alertmanager, with who holds each and its playbook;
+    /// on a terminal, pick one to open its playbook.
+    Alerts {
+        /// Alertmanager's base URL (else OPSDECK_ALERTMANAGER_URL, else `alertmanager:` in the config file).
+        #[arg(long, value_name = "URL")]
+        alertmanager: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Claim an alert: a silence for its exact labels, created by you, naming the incident.
+        #[arg(long, value_name = "FINGERPRINT", conflicts_with = "expire")]
+        claim: Option<String>,
+        /// How long the claim holds (with --claim): 30m, 2h (default), at most 7d.
+        #[arg(long = "for", value_name = "DURATION", requires = "claim")]
+        claim_for: Option<String>,
+        /// Confirm the claim without the typed prompt.
+        #[arg(long, requires = "claim")]
+        yes: bool,
+        /// Expire a silence (a claim) by its id.
+        #[arg(long, value_name = "SILENCE_ID")]
+        expire: Option<String>,
+    },
     /// Read incident logs.
     Log {
         #[command(subcommand)]
@@ -245,6 +266,7 @@ pub fn main() -> ExitCode {
                 vars: with_alert(vars, alert),
                 new_incident,
                 drill: false,
+                alert: None,
             };
             commands::open_with_theme(&playbook, options, theme.as_deref())
         }
@@ -293,6 +315,21 @@ pub fn main() -> ExitCode {
             (false, Some(dir)) => crate::drill::serve_only(&scenario, &dir),
             (false, None) => crate::drill::run(&scenario),
         },
+        Some(Command::Alerts {
+            alertmanager,
+            format,
+            claim,
+            claim_for,
+            yes,
+            expire,
+        }) => crate::alerts::cli::run(crate::alerts::cli::AlertsArgs {
+            alertmanager,
+            json: format == Format::Json,
+            claim,
+            claim_for,
+            yes,
+            expire,
+        }),
         Some(Command::Log { command }) => match command {
             LogCommand::List => log::list(),
             LogCommand::Show { id } => log::show(&id),

@@ -1,6 +1,7 @@
 //! opsdeck: a terminal console for ops playbooks.
 //!
 //! sources (`playbook`) → core (`app`, pure) → run (`runtime`, `tui`, `cli`), drawn by `ui`.
+pub mod alerts;
 pub mod app;
 pub mod cli;
 pub mod commands;

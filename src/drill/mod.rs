@@ -125,6 +125,7 @@ pub fn run(name: &str) -> u8 {
         vars,
         new_incident: true,
         drill: true,
+        alert: None,
     };
     let code = crate::commands::open(&playbook_path, options);
     println!(

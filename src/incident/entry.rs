@@ -90,6 +90,9 @@ pub enum Entry {
         silence_id: String,
         ends_at: String,
         comment: String,
+        /// Where the silence lives, to expire it when the incident closes.
+        #[serde(default)]
+        alertmanager: String,
     },
     /// A silence this incident created was expired.
     SilenceExpired {

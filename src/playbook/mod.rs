@@ -273,6 +273,7 @@ fn assemble(
         checks: header.checks,
         prometheus: header.prometheus,
         alertmanager: header.alertmanager,
+        alerts: header.alerts,
         allow: header.allow,
         notify: header.notify,
         steps,

@@ -38,6 +38,9 @@ pub struct Playbook {
     pub prometheus: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub alertmanager: Option<String>,
+    /// Alert names this playbook answers: `opsdeck alerts` offers it for them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub alerts: Vec<String>,
     /// A chat webhook that receives every incident event (`notify: {webhook: URL}`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notify: Option<String>,

@@ -30,6 +30,9 @@ pub struct ConsoleOptions {
     pub new_incident: bool,
     /// A rehearsal: the incident log is marked as a drill.
     pub drill: bool,
+    /// Opened from an alert: its event (the incident's first after `opened`)
+    /// and the text shown before the playbook.
+    pub alert: Option<(crate::incident::Entry, String)>,
 }
 
 pub fn run_console(
@@ -61,6 +64,10 @@ pub fn run_console(
     } else {
         resume_open_incident(&path, &secrets, &mut state)
     };
+    let first_event = options.alert.map(|(entry, notice)| {
+        state.overlay = Some(crate::app::state::Overlay::Notice(notice));
+        entry
+    });
     if let Some(problem) = data_dir_problem() {
         state.message = Some(format!(
             "INCIDENT LOG NOT WRITABLE: {problem}; set OPSDECK_DATA_DIR"
@@ -82,6 +89,12 @@ pub fn run_console(
         }
         let mut effects = Effects::new(path, title, secrets, events_tx);
         effects.drill = options.drill;
+        // Opened from an alert: the incident starts now, the alert its first event.
+        if let Some(entry) = first_event {
+            for event in effects.apply(vec![crate::app::Effect::Record(entry)]) {
+                app::update(&mut state, event);
+            }
+        }
         effects.notify = checked.notify.clone();
         if let Some(log) = resumed {
             effects = effects.with_log(log);

@@ -1,0 +1,263 @@
+//! Claiming an alert: a silence for its exact labels, `createdBy` the
+//! responder, the incident and playbook in its comment, recorded in the
+//! incident log. A change to shared state, so it is confirmed like one.
+
+use super::client::Client;
+use super::matching::Library;
+use super::model::{Alert, clean, is_fingerprint};
+use super::silences;
+use crate::incident::{self, Entry, IncidentLog, redact::Redactor};
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::Path;
+use std::time::Duration;
+
+pub const DEFAULT_FOR: Duration = Duration::from_secs(2 * 3600);
+const LONGEST: Duration = Duration::from_secs(7 * 24 * 3600);
+pub const EXIT_REFUSED: u8 = crate::exec::headless::EXIT_REFUSED;
+
+/// `2h`, `90m`: at least a minute, at most a week.
+pub fn parse_for(text: Option<&str>) -> Result<Duration, String> {
+    let Some(text) = text else {
+        return Ok(DEFAULT_FOR);
+    };
+    let duration = humantime::parse_duration(text.trim()).map_err(|err| {
+        format!(
+            "--for `{}` is not a duration ({err}); e.g. 30m, 2h",
+            clean(text, 40)
+        )
+    })?;
+    if duration < Duration::from_secs(60) || duration > LONGEST {
+        return Err(format!(
+            "--for {} is out of range: from 1m to 7d",
+            clean(text, 40)
+        ));
+    }
+    Ok(duration)
+}
+
+/// The incident this claim belongs to: the open one of the playbook, else a
+/// new one opened with the alert as its first event.
+pub fn incident_for(alert: &Alert, playbook: Option<&Path>) -> Result<IncidentLog, String> {
+    let base = incident::incidents_dir().ok_or("no data directory; set OPSDECK_DATA_DIR")?;
+    let canonical = playbook
+        .map(|p| {
+            std::fs::canonicalize(p)
+                .unwrap_or_else(|_| p.to_path_buf())
+                .display()
+                .to_string()
+        })
+        .unwrap_or_default();
+    if !canonical.is_empty()
+        && let Some(open) = incident::list::open_for(&base, &canonical)
+    {
+        return IncidentLog::resume(&open.dir, Redactor::default())
+            .map_err(|err| format!("{err} ({})", err.hint()));
+    }
+    let title = playbook
+        .and_then(|p| crate::playbook::load(p).playbook.map(|b| b.title))
+        .unwrap_or_else(|| alert.alertname.clone());
+    let bytes = playbook
+        .and_then(|p| crate::playbook::read_limited(p).ok())
+        .unwrap_or_default();
+    let opened = Entry::Opened {
+        title: title.clone(),
+        playbook: canonical,
+        playbook_sha256: crate::exec::headless::sha256_hex(&bytes),
+        version: env!("CARGO_PKG_VERSION").into(),
+        drill: false,
+    };
+    let mut log = IncidentLog::create(&base, &title, opened, Redactor::default())
+        .map_err(|err| format!("{err} ({})", err.hint()))?;
+    log.append(&super::open::entry(alert))
+        .map_err(|err| format!("{err} ({})", err.hint()))?;
+    Ok(log)
+}
+
+/// Creates the silence and records it; returns the silence id.
+pub async fn claim(
+    client: &Client,
+    alert: &Alert,
+    playbook: Option<&Path>,
+    duration: Duration,
+    log: &mut IncidentLog,
+) -> Result<String, String> {
+    let comment = format!(
+        "opsdeck incident {}{}",
+        log.id(),
+        playbook
+            .map(|p| format!(", playbook {}", p.display()))
+            .unwrap_or_default()
+    );
+    let body = silences::body(&alert.labels, duration, &incident::actor::actor(), &comment);
+    let answer = client.post_json("/api/v2/silences", &body).await?;
+    let id = silences::created_id(&answer)?;
+    let ends_at = body["endsAt"].as_str().unwrap_or_default().to_string();
+    log.append(&Entry::Claimed {
+        fingerprint: alert.fingerprint.clone(),
+        silence_id: id.clone(),
+        ends_at,
+        comment,
+        alertmanager: client.shown(),
+    })
+    .map_err(|err| {
+        format!(
+            "silence {id} created but not recorded: {err} ({})",
+            err.hint()
+        )
+    })?;
+    Ok(id)
+}
+
+/// `opsdeck alerts --claim FINGERPRINT [--for 2h] [--yes]`.
+pub fn claim_command(client: &Client, fingerprint: &str, claim_for: Option<&str>, yes: bool) -> u8 {
+    let fail = |message: String, code: u8| {
+        eprintln!("opsdeck alerts --claim: {message}");
+        code
+    };
+    if !is_fingerprint(fingerprint) {
+        return fail(
+            format!(
+                "`{}` is not an alert fingerprint (hex digits; `opsdeck alerts` shows them in brackets)",
+                clean(fingerprint, 80)
+            ),
+            super::cli::EXIT_USAGE,
+        );
+    }
+    let duration = match parse_for(claim_for) {
+        Ok(duration) => duration,
+        Err(message) => return fail(message, super::cli::EXIT_USAGE),
+    };
+    let runtime = match super::cli::runtime() {
+        Ok(runtime) => runtime,
+        Err(message) => return fail(message, super::cli::EXIT_ERROR),
+    };
+    let listing = match runtime.block_on(super::cli::fetch(client)) {
+        Ok(listing) => listing,
+        Err(message) => return fail(message, super::cli::EXIT_ERROR),
+    };
+    let Some(alert) = listing
+        .alerts()
+        .find(|a| a.fingerprint == fingerprint)
+        .cloned()
+    else {
+        return fail(
+            format!(
+                "no firing alert has the fingerprint {fingerprint} at {} (`opsdeck alerts` lists them)",
+                client.shown()
+            ),
+            super::cli::EXIT_ERROR,
+        );
+    };
+    if let Some(holder) = listing.holders(&alert).first() {
+        eprintln!(
+            "note: {} already holds it until {}: {}",
+            holder.created_by, holder.ends_at, holder.comment
+        );
+    }
+    let library = Library::load();
+    let playbook = library.find(&alert).map(Path::to_path_buf);
+    let labels: Vec<String> = alert
+        .labels
+        .iter()
+        .map(|(k, v)| format!("{k}=\"{v}\""))
+        .collect();
+    let shown = format!(
+        "CLAIM {}: a silence at {} for {{{}}}, {} from now, created by {}",
+        alert.alertname,
+        client.shown(),
+        labels.join(", "),
+        humantime::format_duration(duration),
+        incident::actor::actor()
+    );
+    if !yes && !typed(&shown, &alert.alertname) {
+        return fail(
+            format!(
+                "refused: a silence changes what the whole team is paged for and was not confirmed (pass --yes, or type `{}` at the prompt)",
+                alert.alertname
+            ),
+            EXIT_REFUSED,
+        );
+    }
+    let mut log = match incident_for(&alert, playbook.as_deref()) {
+        Ok(log) => log,
+        Err(message) => return fail(message, super::cli::EXIT_ERROR),
+    };
+    match runtime.block_on(claim(
+        client,
+        &alert,
+        playbook.as_deref(),
+        duration,
+        &mut log,
+    )) {
+        Ok(id) => {
+            println!(
+                "claimed {} ({}): silence {id}, incident {}",
+                alert.alertname,
+                alert.fingerprint,
+                log.id()
+            );
+            super::cli::EXIT_OK
+        }
+        Err(message) => fail(message, super::cli::EXIT_ERROR),
+    }
+}
+
+/// On a terminal, the responder reads what will happen and types `name`.
+fn typed(shown: &str, name: &str) -> bool {
+    if !std::io::stdin().is_terminal() {
+        return false;
+    }
+    eprintln!("{shown}");
+    eprint!("Type `{name}` to create it, anything else cancels: ");
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer).is_ok() && answer.trim() == name
+}
+
+/// Expires silence `id` at Alertmanager and records it in the incident that claimed it.
+pub async fn expire(client: &Client, id: &str) -> Result<Option<String>, String> {
+    if !silences::is_silence_id(id) {
+        return Err(format!("`{}` is not a silence id", clean(id, 80)));
+    }
+    client.delete(&format!("/api/v2/silence/{id}")).await?;
+    let Some(base) = incident::incidents_dir() else {
+        return Ok(None);
+    };
+    for summary in incident::list::list(&base) {
+        let Ok(replayed) = incident::list::read(&summary.dir) else {
+            continue;
+        };
+        let claimed = replayed
+            .entries()
+            .any(|e| matches!(e, Entry::Claimed { silence_id, .. } if silence_id == id));
+        if claimed {
+            let mut log = IncidentLog::resume(&summary.dir, Redactor::default())
+                .map_err(|err| format!("silence {id} expired but not recorded: {err}"))?;
+            log.append(&Entry::SilenceExpired {
+                silence_id: id.to_string(),
+            })
+            .map_err(|err| format!("silence {id} expired but not recorded: {err}"))?;
+            return Ok(Some(summary.id));
+        }
+    }
+    Ok(None)
+}
+
+/// `opsdeck alerts --expire SILENCE_ID`.
+pub fn expire_command(client: &Client, id: &str) -> u8 {
+    let result = super::cli::runtime().and_then(|rt| rt.block_on(expire(client, id)));
+    match result {
+        Ok(Some(incident)) => {
+            println!("expired silence {id} (recorded in incident {incident})");
+            super::cli::EXIT_OK
+        }
+        Ok(None) => {
+            println!("expired silence {id}");
+            super::cli::EXIT_OK
+        }
+        Err(message) => {
+            eprintln!("opsdeck alerts --expire: {message}");
+            super::cli::EXIT_ERROR
+        }
+    }
+}

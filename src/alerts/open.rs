@@ -1,0 +1,120 @@
+//! From an alert to the console: the picker's choice opens the matched
+//! playbook with every label and annotation as an `--alert` value, the alert
+//! shown first, and the alert recorded as the incident's first event.
+
+use super::cli::Listing;
+use super::matching::Library;
+use super::model::Alert;
+use crate::incident::Entry;
+use std::collections::BTreeMap;
+use std::io::{BufRead, Write};
+use std::path::Path;
+
+/// Asks for a number on the terminal; opens the console on that alert's playbook.
+pub fn pick_and_open(listing: &Listing, library: &Library) -> u8 {
+    let alerts: Vec<&Alert> = listing.alerts().collect();
+    if alerts.is_empty() {
+        return super::cli::EXIT_OK;
+    }
+    eprint!("Open which alert's playbook? number (Enter: 1, q: quit): ");
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    if std::io::stdin().lock().read_line(&mut answer).is_err() {
+        return super::cli::EXIT_OK;
+    }
+    let answer = answer.trim();
+    if answer.eq_ignore_ascii_case("q") {
+        return super::cli::EXIT_OK;
+    }
+    let index = if answer.is_empty() {
+        Some(1)
+    } else {
+        answer.parse::<usize>().ok()
+    };
+    let Some(alert) = index
+        .and_then(|n| n.checked_sub(1))
+        .and_then(|n| alerts.get(n))
+    else {
+        eprintln!(
+            "opsdeck alerts: `{}` is not one of 1–{}",
+            super::model::clean(answer, 40),
+            alerts.len()
+        );
+        return super::cli::EXIT_USAGE;
+    };
+    let Some(playbook) = library.find(alert) else {
+        eprintln!(
+            "opsdeck alerts: no playbook in the library answers {}: add one named after the alert, or list it under `alerts:` in a playbook's header",
+            alert.alertname
+        );
+        return super::cli::EXIT_ERROR;
+    };
+    open(alert, playbook)
+}
+
+/// Every label and annotation under the alert prefix, as `--alert` gives them.
+pub fn values(alert: &Alert) -> BTreeMap<String, String> {
+    alert
+        .annotations
+        .iter()
+        .chain(alert.labels.iter())
+        .map(|(k, v)| {
+            (
+                format!(
+                    "{}{}",
+                    crate::plan::values::ALERT_PREFIX,
+                    k.to_ascii_lowercase()
+                ),
+                v.clone(),
+            )
+        })
+        .collect()
+}
+
+pub fn entry(alert: &Alert) -> Entry {
+    Entry::Alert {
+        alertname: alert.alertname.clone(),
+        fingerprint: alert.fingerprint.clone(),
+        starts_at: alert.starts_at.clone(),
+        labels: alert.labels.clone(),
+        annotations: alert.annotations.clone(),
+    }
+}
+
+/// What the console shows first: the alert, until Enter.
+pub fn notice(alert: &Alert) -> String {
+    let mut text = format!(
+        "ALERT {} ({}) firing since {}",
+        alert.alertname,
+        if alert.severity.is_empty() {
+            "no severity"
+        } else {
+            &alert.severity
+        },
+        alert.starts_at
+    );
+    for key in ["summary", "description"] {
+        if let Some(value) = alert.annotations.get(key) {
+            text.push_str(&format!("\n{value}"));
+        }
+    }
+    let labels: Vec<String> = alert
+        .labels
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    text.push_str(&format!("\n{}\n\nEnter: to the playbook", labels.join(" ")));
+    text
+}
+
+pub fn open(alert: &Alert, playbook: &Path) -> u8 {
+    let options = crate::runtime::ConsoleOptions {
+        mode: crate::app::Mode::Live,
+        vars: values(alert),
+        // The alert starts its own incident, with the alert as its first event.
+        new_incident: true,
+        drill: false,
+        alert: Some((entry(alert), notice(alert))),
+    };
+    crate::commands::open_with_theme(playbook, options, None)
+}
