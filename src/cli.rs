@@ -170,6 +170,9 @@ pub enum LogCommand {
         /// One line for the postmortem: what fixed it.
         #[arg(long, value_name = "TEXT")]
         summary: Option<String>,
+        /// Also expire the silences this incident claimed (a terminal is asked otherwise).
+        #[arg(long)]
+        expire_silences: bool,
     },
     /// A postmortem skeleton (md) or the events (json).
     Export {
@@ -335,9 +338,11 @@ pub fn main() -> ExitCode {
             LogCommand::Show { id } => log::show(&id),
             LogCommand::Verify { id, head } => log::verify(&id, head.as_deref()),
             LogCommand::Export { id, format } => log::export(&id, format == ExportFormat::Json),
-            LogCommand::Close { id, summary } => {
-                crate::incident::close_command::run(&id, summary.as_deref())
-            }
+            LogCommand::Close {
+                id,
+                summary,
+                expire_silences,
+            } => crate::incident::close_command::run(&id, summary.as_deref(), expire_silences),
         },
     };
     ExitCode::from(code)

@@ -274,8 +274,16 @@ fn enter_in_the_picker_opens_the_runbook_with_the_alert_labels_filled() {
         "$NAMESPACE filled from the label: {dialog}"
     );
     tmux.keys(&["Escape"]);
+    tmux.keys(&["C"]);
+    tmux.wait_for("CLAIM KubePodCrashLooping");
+    tmux.keys(&["-l", "KubePodCrashLooping"]);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("claimed: silence");
     tmux.keys(&["q"]);
     tmux.wait_for("EXIT=0");
+    let silences = s.am.silences();
+    let silence = &silences.as_array().unwrap()[0];
+    assert_eq!(silence["status"]["state"], "active", "{silence}");
     let incidents = opsdeck::incident::list::list(&s.data().join("incidents"));
     assert_eq!(
         incidents.len(),
@@ -285,4 +293,30 @@ fn enter_in_the_picker_opens_the_runbook_with_the_alert_labels_filled() {
     let replayed = opsdeck::incident::list::read(&incidents[0].dir).unwrap();
     let kinds: Vec<&str> = replayed.entries().map(|e| e.kind()).collect();
     assert_eq!(&kinds[..2], ["opened", "alert"], "{kinds:?}");
+    assert!(kinds.contains(&"claimed"), "{kinds:?}");
+    let comment = silence["comment"].as_str().unwrap();
+    assert!(comment.contains(&incidents[0].id), "{comment}");
+    assert!(silence["createdBy"].as_str().unwrap().contains('@'));
+}
+
+#[test]
+fn closing_with_expire_silences_ends_the_claim_at_alertmanager() {
+    let Some(s) = setup("closing_with_expire_silences") else {
+        return;
+    };
+    let fingerprint = s.fingerprint("NodeDiskFull");
+    s.opsdeck(&["alerts", "--claim", &fingerprint, "--yes"])
+        .assert_exit(0);
+    let incident = opsdeck::incident::list::list(&s.data().join("incidents")).remove(0);
+    let closed = s.opsdeck(&["log", "close", &incident.id, "--expire-silences"]);
+    closed.assert_exit(0);
+    assert!(
+        closed.stdout.contains("expired silence"),
+        "{}",
+        closed.stdout
+    );
+    let silences = s.am.silences();
+    assert_eq!(silences[0]["status"]["state"], "expired", "{silences}");
+    let listed = s.opsdeck(&["alerts"]);
+    assert!(!listed.stdout.contains("CLAIMED"), "{}", listed.stdout);
 }

@@ -823,3 +823,51 @@ fn esc_keeps_the_incident_open() {
     assert!(effects.is_empty(), "{effects:?}");
     assert!(state.overlay.is_none());
 }
+
+#[test]
+fn capital_c_claims_the_alert_only_when_its_name_is_typed() {
+    let mut state = site_down();
+    press(&mut state, &[Key::char('C')]);
+    assert!(state.overlay.is_none());
+    assert!(
+        state
+            .message
+            .as_deref()
+            .unwrap()
+            .contains("not opened from an alert"),
+        "{:?}",
+        state.message
+    );
+
+    state.alert_name = Some("KubePodCrashLooping".into());
+    press(&mut state, &[Key::char('C')]);
+    type_text(&mut state, "KubePod");
+    assert!(
+        press(&mut state, &[enter()]).is_empty(),
+        "a wrong name claims nothing"
+    );
+    assert!(state.message.as_deref().unwrap().contains("not claimed"));
+
+    press(&mut state, &[Key::char('C')]);
+    type_text(&mut state, "KubePodCrashLooping");
+    assert_eq!(press(&mut state, &[enter()]), vec![Effect::ClaimAlert]);
+
+    let claimed = Entry::Claimed {
+        fingerprint: "ab12".into(),
+        silence_id: "0f1e".into(),
+        ends_at: "2026-12-02T10:00:00.000Z".into(),
+        comment: "opsdeck incident X".into(),
+        alertmanager: "http://127.0.0.1:9093/".into(),
+    };
+    let effects = update(&mut state, Event::AlertClaimed(Ok(claimed.clone())));
+    assert_eq!(effects, vec![Effect::Record(claimed)]);
+    let effects = update(&mut state, Event::AlertClaimed(Err("HTTP 500".into())));
+    assert!(effects.is_empty());
+    assert!(
+        state
+            .message
+            .as_deref()
+            .unwrap()
+            .contains("NOT CLAIMED: HTTP 500")
+    );
+}

@@ -81,9 +81,30 @@ pub async fn claim(
     duration: Duration,
     log: &mut IncidentLog,
 ) -> Result<String, String> {
+    let entry = silence(client, alert, playbook, duration, &log.id()).await?;
+    let Entry::Claimed { silence_id, .. } = &entry else {
+        return Err("no silence was created".into());
+    };
+    let id = silence_id.clone();
+    log.append(&entry).map_err(|err| {
+        format!(
+            "silence {id} created but not recorded: {err} ({})",
+            err.hint()
+        )
+    })?;
+    Ok(id)
+}
+
+/// Creates the silence for incident `incident`: the `claimed` event to record.
+pub async fn silence(
+    client: &Client,
+    alert: &Alert,
+    playbook: Option<&Path>,
+    duration: Duration,
+    incident: &str,
+) -> Result<Entry, String> {
     let comment = format!(
-        "opsdeck incident {}{}",
-        log.id(),
+        "opsdeck incident {incident}{}",
         playbook
             .map(|p| format!(", playbook {}", p.display()))
             .unwrap_or_default()
@@ -92,20 +113,13 @@ pub async fn claim(
     let answer = client.post_json("/api/v2/silences", &body).await?;
     let id = silences::created_id(&answer)?;
     let ends_at = body["endsAt"].as_str().unwrap_or_default().to_string();
-    log.append(&Entry::Claimed {
+    Ok(Entry::Claimed {
         fingerprint: alert.fingerprint.clone(),
-        silence_id: id.clone(),
+        silence_id: id,
         ends_at,
         comment,
         alertmanager: client.shown(),
     })
-    .map_err(|err| {
-        format!(
-            "silence {id} created but not recorded: {err} ({})",
-            err.hint()
-        )
-    })?;
-    Ok(id)
 }
 
 /// `opsdeck alerts --claim FINGERPRINT [--for 2h] [--yes]`.

@@ -102,7 +102,7 @@ pub fn run(args: AlertsArgs) -> u8 {
     }
     print!("{}", text(&listing, &library, std::time::SystemTime::now()));
     if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
-        return super::open::pick_and_open(&listing, &library);
+        return super::open::pick_and_open(&listing, &library, &url);
     }
     EXIT_OK
 }

@@ -11,7 +11,7 @@ use std::io::{BufRead, Write};
 use std::path::Path;
 
 /// Asks for a number on the terminal; opens the console on that alert's playbook.
-pub fn pick_and_open(listing: &Listing, library: &Library) -> u8 {
+pub fn pick_and_open(listing: &Listing, library: &Library, alertmanager: &str) -> u8 {
     let alerts: Vec<&Alert> = listing.alerts().collect();
     if alerts.is_empty() {
         return super::cli::EXIT_OK;
@@ -49,7 +49,7 @@ pub fn pick_and_open(listing: &Listing, library: &Library) -> u8 {
         );
         return super::cli::EXIT_ERROR;
     };
-    open(alert, playbook)
+    open(alert, playbook, alertmanager)
 }
 
 /// Every label and annotation under the alert prefix, as `--alert` gives them.
@@ -107,14 +107,54 @@ pub fn notice(alert: &Alert) -> String {
     text
 }
 
-pub fn open(alert: &Alert, playbook: &Path) -> u8 {
+/// What the console needs to claim the alert it was opened from.
+#[derive(Clone, Debug)]
+pub struct ClaimTarget {
+    pub alertmanager: String,
+    pub alert: Alert,
+    pub playbook: std::path::PathBuf,
+}
+
+impl ClaimTarget {
+    /// Creates the silence for `incident`: the `claimed` event to record.
+    pub async fn claim(&self, incident: &str) -> Result<Entry, String> {
+        let client = super::client::Client::new(&self.alertmanager)?;
+        super::claim::silence(
+            &client,
+            &self.alert,
+            Some(&self.playbook),
+            super::claim::DEFAULT_FOR,
+            incident,
+        )
+        .await
+    }
+}
+
+/// The console's view of an alert: its event, the notice, and the claim.
+pub struct FromAlert {
+    pub entry: Entry,
+    pub notice: String,
+    pub name: String,
+    pub claim: ClaimTarget,
+}
+
+pub fn open(alert: &Alert, playbook: &Path, alertmanager: &str) -> u8 {
     let options = crate::runtime::ConsoleOptions {
         mode: crate::app::Mode::Live,
         vars: values(alert),
         // The alert starts its own incident, with the alert as its first event.
         new_incident: true,
         drill: false,
-        alert: Some((entry(alert), notice(alert))),
+        alert: Some(FromAlert {
+            entry: entry(alert),
+            notice: notice(alert),
+            name: alert.alertname.clone(),
+            claim: ClaimTarget {
+                alertmanager: alertmanager.to_string(),
+                alert: alert.clone(),
+                playbook: playbook.to_path_buf(),
+            },
+        }),
     };
     crate::commands::open_with_theme(playbook, options, None)
 }

@@ -31,3 +31,52 @@ pub fn on_enter(state: &mut State, prompt: Prompt, key: Key) -> Vec<Effect> {
         summary: prompt.input,
     }]
 }
+
+/// `C`: claim the alert the console was opened from, once its name is typed.
+pub fn ask_claim(state: &mut State) {
+    let Some(name) = state.alert_name.clone() else {
+        state.message = Some(
+            "nothing to claim: this console was not opened from an alert (`opsdeck alerts`)".into(),
+        );
+        return;
+    };
+    if state.mode != super::state::Mode::Live {
+        state.message =
+            Some("a claim silences the alert for the team: only in a live console".into());
+        return;
+    }
+    state.overlay = Some(Overlay::Prompt(Prompt {
+        purpose: PromptPurpose::ClaimAlert,
+        label: format!(
+            "CLAIM {name}: a silence for its exact labels, 2h, in your name. Type `{name}` to create it, Esc cancels"
+        ),
+        input: String::new(),
+        secret: false,
+    }));
+}
+
+pub fn on_claim_enter(state: &mut State, prompt: Prompt, key: Key) -> Vec<Effect> {
+    if key.repeat {
+        state.overlay = Some(Overlay::Prompt(prompt));
+        return Vec::new();
+    }
+    if state.alert_name.as_deref() != Some(prompt.input.trim()) {
+        state.message = Some("not claimed: the name typed was not the alert's".into());
+        return Vec::new();
+    }
+    state.message = Some("claiming the alert…".into());
+    vec![Effect::ClaimAlert]
+}
+
+pub fn claimed(state: &mut State, result: Result<crate::incident::Entry, String>) -> Vec<Effect> {
+    match result {
+        Ok(entry) => {
+            state.message = Some(entry.summary());
+            vec![Effect::Record(entry)]
+        }
+        Err(error) => {
+            state.message = Some(format!("NOT CLAIMED: {error}"));
+            Vec::new()
+        }
+    }
+}

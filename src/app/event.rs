@@ -117,6 +117,8 @@ pub enum Event {
         to: String,
         reason: String,
     },
+    /// Alertmanager answered a claim: the event to record, or why it failed.
+    AlertClaimed(Result<Entry, String>),
     /// The incident was closed (or could not be): what to tell the responder.
     IncidentClosed {
         message: String,
@@ -155,6 +157,8 @@ pub enum Effect {
     Cancel {
         run: u64,
     },
+    /// Silence the alert the console was opened from, as the responder's claim.
+    ClaimAlert,
     /// Append `closed` to the open incident and let it go: the next record
     /// starts a new one.
     CloseIncident {

@@ -44,6 +44,8 @@ pub enum PromptPurpose {
     Note,
     /// The summary of the incident being closed; Enter closes it.
     CloseIncident,
+    /// The alert's name typed to claim it.
+    ClaimAlert,
 }
 
 /// At most one dialog at a time; it takes every key.
@@ -94,6 +96,8 @@ pub struct State {
     pub reload_error: Option<String>,
     /// Keys by action: the defaults with the config file's `keys:` applied.
     pub keymap: super::keymap::Keymap,
+    /// The alert the console was opened from (`opsdeck alerts`): its name, to claim it.
+    pub alert_name: Option<String>,
     pub utc_clock: String,
     pub elapsed_secs: u64,
     pub size: (u16, u16),
@@ -126,6 +130,7 @@ impl State {
             message: None,
             reload_error: None,
             keymap: super::keymap::Keymap::default(),
+            alert_name: None,
             utc_clock: String::new(),
             elapsed_secs: 0,
             size: (80, 24),

@@ -70,6 +70,7 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
                 reason,
             })]
         }
+        Event::AlertClaimed(result) => super::closing::claimed(state, result),
         Event::IncidentClosed { message } => {
             state.message = Some(message);
             Vec::new()
@@ -117,6 +118,7 @@ fn on_key(state: &mut State, key: Key) -> Vec<Effect> {
             }))
         }
         Action::CloseIncident => super::closing::ask(state),
+        Action::ClaimAlert => super::closing::ask_claim(state),
         Action::NextPane => state.focus = next_focus(state.focus, true),
         Action::PrevPane => state.focus = next_focus(state.focus, false),
         Action::Done => return toggle_step(state, StepStatus::Done),

@@ -12,8 +12,8 @@ pub struct Closed {
     pub id: String,
     pub duration: Option<String>,
     pub mitigated_by: Option<String>,
-    /// Silences this incident created and did not expire.
-    pub silences: Vec<String>,
+    /// Silences this incident created and did not expire: id and Alertmanager.
+    pub silences: Vec<(String, String)>,
 }
 
 /// Appends `closed` to the incident `id`; an error says what to do instead.
@@ -54,20 +54,25 @@ pub fn close(id: &str, summary: &str) -> Result<Closed, String> {
     })
 }
 
-/// Silences claimed in this incident and not expired since.
-pub fn open_silences(replay: &super::Replay) -> Vec<String> {
-    let mut open = Vec::new();
+/// Silences claimed in this incident and not expired since: id and Alertmanager.
+pub fn open_silences(replay: &super::Replay) -> Vec<(String, String)> {
+    let mut open: Vec<(String, String)> = Vec::new();
     for entry in replay.entries() {
         match entry {
-            Entry::Claimed { silence_id, .. } => open.push(silence_id.clone()),
-            Entry::SilenceExpired { silence_id } => open.retain(|s| s != silence_id),
+            Entry::Claimed {
+                silence_id,
+                alertmanager,
+                ..
+            } => open.push((silence_id.clone(), alertmanager.clone())),
+            Entry::SilenceExpired { silence_id } => open.retain(|(s, _)| s != silence_id),
             _ => {}
         }
     }
     open
 }
 
-pub fn run(id: &str, summary: Option<&str>) -> u8 {
+/// `expire`: end the incident's silences without asking; else a terminal is asked.
+pub fn run(id: &str, summary: Option<&str>, expire: bool) -> u8 {
     match close(id, summary.unwrap_or("")) {
         Ok(closed) => {
             let text =
@@ -84,17 +89,61 @@ pub fn run(id: &str, summary: Option<&str>) -> u8 {
                     .map(|c| format!(", mitigated by `{}`", text(&c)))
                     .unwrap_or_default()
             );
-            for silence in &closed.silences {
-                println!(
-                    "its silence {} still holds the alert: `opsdeck alerts --expire {}` ends it",
-                    text(silence),
-                    text(silence)
-                );
+            let mut code = 0;
+            for (silence, alertmanager) in &closed.silences {
+                if expire || ask_expire(silence) {
+                    code = code.max(expire_silence(silence, alertmanager));
+                } else {
+                    println!(
+                        "its silence {} still holds the alert: `opsdeck alerts --expire {}` ends it",
+                        text(silence),
+                        text(silence)
+                    );
+                }
             }
-            0
+            code
         }
         Err(message) => {
             eprintln!("opsdeck log close: {message}");
+            1
+        }
+    }
+}
+
+fn ask_expire(silence: &str) -> bool {
+    use std::io::{BufRead, IsTerminal, Write};
+    if !std::io::stdin().is_terminal() {
+        return false;
+    }
+    eprint!(
+        "The incident holds the alert with silence {}. Expire it now, so the alert pages again if it fires? [y/N] ",
+        crate::terminal_text::sanitise(silence, crate::terminal_text::Keep::Text)
+    );
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer).is_ok()
+        && answer.trim().eq_ignore_ascii_case("y")
+}
+
+fn expire_silence(silence: &str, alertmanager: &str) -> u8 {
+    let url = if alertmanager.is_empty() {
+        crate::alerts::client::resolve_url(None)
+    } else {
+        Ok(alertmanager.to_string())
+    };
+    let client = url.and_then(|url| crate::alerts::client::Client::new(&url));
+    let result = client.and_then(|client| {
+        crate::alerts::cli::runtime()?.block_on(crate::alerts::claim::expire(&client, silence))
+    });
+    match result {
+        Ok(_) => {
+            println!("expired silence {silence}");
+            0
+        }
+        Err(message) => {
+            eprintln!(
+                "opsdeck log close: the incident is closed but its silence is not expired: {message}"
+            );
             1
         }
     }

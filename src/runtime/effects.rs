@@ -20,6 +20,8 @@ pub struct Effects {
     pub drill: bool,
     /// The playbook's `notify: {webhook}`, attached to the log when it opens.
     pub notify: Option<String>,
+    /// The alert the console was opened from, and its Alertmanager, for a claim.
+    pub claim: Option<crate::alerts::open::ClaimTarget>,
     log: Option<IncidentLog>,
     /// Once the log failed, say so once and stop trying for this session.
     log_failed: bool,
@@ -56,6 +58,7 @@ impl Effects {
         Effects {
             drill: false,
             notify: None,
+            claim: None,
             playbook_path,
             title,
             log: None,
@@ -99,6 +102,7 @@ impl Effects {
                     plan,
                     playbook,
                 } => self.spawn_run(run, *plan, &playbook),
+                Effect::ClaimAlert => feedback.extend(self.claim_alert()),
                 Effect::CloseIncident { summary } => feedback.push(Event::IncidentClosed {
                     message: self.close(&summary),
                 }),
@@ -129,6 +133,26 @@ impl Effects {
             self.log_failed = true;
             format!("{err} ({})", err.hint())
         })
+    }
+
+    /// Silences the alert in the background; the answer comes back as an event.
+    fn claim_alert(&self) -> Option<Event> {
+        let Some(target) = self.claim.clone() else {
+            return Some(Event::AlertClaimed(Err(
+                "this console was not opened from an alert".into(),
+            )));
+        };
+        let Some(incident) = self.log.as_ref().map(IncidentLog::id) else {
+            return Some(Event::AlertClaimed(Err(
+                "no incident is open to name in the silence (the log could not be written)".into(),
+            )));
+        };
+        let events = self.events.clone();
+        tokio::spawn(async move {
+            let result = target.claim(&incident).await;
+            let _ = events.send(Event::AlertClaimed(result)).await;
+        });
+        None
     }
 
     /// Appends `closed` and lets the log go: the next record opens a new incident.

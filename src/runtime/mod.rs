@@ -32,7 +32,7 @@ pub struct ConsoleOptions {
     pub drill: bool,
     /// Opened from an alert: its event (the incident's first after `opened`)
     /// and the text shown before the playbook.
-    pub alert: Option<(crate::incident::Entry, String)>,
+    pub alert: Option<crate::alerts::open::FromAlert>,
 }
 
 pub fn run_console(
@@ -64,10 +64,14 @@ pub fn run_console(
     } else {
         resume_open_incident(&path, &secrets, &mut state)
     };
-    let first_event = options.alert.map(|(entry, notice)| {
-        state.overlay = Some(crate::app::state::Overlay::Notice(notice));
-        entry
-    });
+    let (first_event, claim) = match options.alert {
+        Some(from) => {
+            state.overlay = Some(crate::app::state::Overlay::Notice(from.notice));
+            state.alert_name = Some(from.name);
+            (Some(from.entry), Some(from.claim))
+        }
+        None => (None, None),
+    };
     if let Some(problem) = data_dir_problem() {
         state.message = Some(format!(
             "INCIDENT LOG NOT WRITABLE: {problem}; set OPSDECK_DATA_DIR"
@@ -89,6 +93,7 @@ pub fn run_console(
         }
         let mut effects = Effects::new(path, title, secrets, events_tx);
         effects.drill = options.drill;
+        effects.claim = claim;
         // Opened from an alert: the incident starts now, the alert its first event.
         if let Some(entry) = first_event {
             for event in effects.apply(vec![crate::app::Effect::Record(entry)]) {

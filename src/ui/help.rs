@@ -37,6 +37,10 @@ const ROWS: &[(&[Action], &str)] = &[
         &[Action::CloseIncident],
         "close the incident (asks for a summary)",
     ),
+    (
+        &[Action::ClaimAlert],
+        "claim the alert: silence it as yours (type its name)",
+    ),
     (&[Action::Search], "search the output"),
     (
         &[Action::NextMatch, Action::PrevMatch],
