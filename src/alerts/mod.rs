@@ -8,6 +8,7 @@
 pub mod claim;
 pub mod cli;
 pub mod client;
+pub mod matchers;
 pub mod matching;
 pub mod model;
 pub mod open;

@@ -10,6 +10,7 @@
 //!   `tcp`, `command`, `prometheus`, `statuspage`;
 //! * running: `scheduler`; headless `opsdeck health`: `cli`, `report`.
 
+pub mod alertmanager;
 pub mod cert_expiry;
 pub mod cli;
 pub mod command;

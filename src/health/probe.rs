@@ -91,5 +91,12 @@ pub fn build(check: &Check, context: &ProbeContext) -> Result<Arc<dyn Probe>, St
             expect,
         )),
         model::Probe::Statuspage(url) => Arc::new(StatuspageProbe::new(context.http.clone(), url)),
+        model::Probe::Alertmanager { matchers, url } => {
+            Arc::new(super::alertmanager::AlertmanagerProbe::new(
+                context.http.clone(),
+                url.as_deref(),
+                matchers,
+            ))
+        }
     })
 }

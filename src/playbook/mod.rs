@@ -1,5 +1,6 @@
 //! Playbooks: one model from Markdown or YAML, with positions, and their validation.
 
+mod alert_checks;
 pub mod attrs;
 mod checks;
 pub mod describe;
@@ -262,6 +263,11 @@ fn assemble(
     summary: Option<String>,
     steps: Vec<Step>,
 ) -> Playbook {
+    let checks = alert_checks::with_alerts(
+        header.checks,
+        &header.alerts,
+        header.alertmanager.as_deref(),
+    );
     Playbook {
         title,
         summary: summary.or(header.summary),
@@ -270,7 +276,7 @@ fn assemble(
         escalation: header.escalation,
         hosts: header.hosts,
         variables: header.variables,
-        checks: header.checks,
+        checks,
         prometheus: header.prometheus,
         alertmanager: header.alertmanager,
         alerts: header.alerts,

@@ -161,14 +161,20 @@ impl Effects {
             return "no incident is open here: nothing was recorded yet".into();
         };
         let events = log.dir().join(incident::store::EVENTS_FILE);
-        let entry = match incident::replay(&events) {
-            Ok(replayed) => incident::close::closing(&replayed, summary),
-            Err(_) => incident::close::closing(&incident::Replay::default(), summary),
-        };
+        let replayed = incident::replay(&events).unwrap_or_default();
+        let entry = incident::close::closing(&replayed, summary);
+        let silences: Vec<String> = incident::close_command::open_silences(&replayed)
+            .into_iter()
+            .map(|(id, _)| format!("`opsdeck alerts --expire {id}` ends its claim"))
+            .collect();
         match log.append(&entry) {
             Ok(_) => format!(
-                "incident {} closed; anything recorded from now on starts a new one",
-                log.id()
+                "incident {} closed; anything recorded from now on starts a new one{}",
+                log.id(),
+                silences
+                    .iter()
+                    .map(|s| format!("; {s}"))
+                    .collect::<String>()
             ),
             Err(err) => {
                 let message = format!("INCIDENT NOT CLOSED: {err} ({})", err.hint());
