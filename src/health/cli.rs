@@ -5,6 +5,7 @@ use super::probe::ProbeContext;
 use super::report;
 use super::scheduler::{self, HealthEvent, Scheduler, Settings};
 use super::state::Status;
+use crate::exec::ssh::SshPool;
 use crate::playbook::Playbook;
 use crate::terminal_text::{Keep, sanitise};
 use std::collections::BTreeMap;
@@ -25,7 +26,14 @@ pub fn run(path: &Path, once: bool, watch: bool, json: bool) -> u8 {
         return EXIT_ERROR;
     };
     let context = match context_for(&playbook, HttpOptions::default()) {
-        Ok(context) => context,
+        Ok(context) => ProbeContext {
+            remote: Some(super::remote::RemoteHosts::of(
+                &playbook,
+                path,
+                SshPool::from_env(),
+            )),
+            ..context
+        },
         Err(why) => {
             eprintln!("opsdeck health: {why}");
             return EXIT_ERROR;
@@ -71,6 +79,7 @@ pub fn context_for(playbook: &Playbook, options: HttpOptions) -> Result<ProbeCon
     Ok(ProbeContext {
         http: HttpClient::new(&options)?,
         prometheus: playbook.prometheus.clone(),
+        remote: None,
     })
 }
 

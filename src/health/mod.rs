@@ -20,6 +20,7 @@ pub mod outcome;
 pub mod pacing;
 pub mod probe;
 pub mod prometheus;
+pub mod remote;
 pub mod report;
 pub mod scheduler;
 pub mod state;

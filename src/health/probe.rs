@@ -73,6 +73,8 @@ async fn attempt(probe: &dyn Probe, limit: Duration) -> Outcome {
 pub struct ProbeContext {
     pub http: HttpClient,
     pub prometheus: Option<String>,
+    /// Host groups and the SSH pool, for `command` checks with a `host`.
+    pub remote: Option<super::remote::RemoteHosts>,
 }
 
 /// The probe for one check, or why the check cannot be probed as written.
@@ -82,7 +84,14 @@ pub fn build(check: &Check, context: &ProbeContext) -> Result<Arc<dyn Probe>, St
         model::Probe::Http(url) => Arc::new(HttpProbe::new(context.http.clone(), url, expect)?),
         model::Probe::Tcp(address) => Arc::new(TcpProbe::new(address, expect)),
         model::Probe::Command(script) => {
-            Arc::new(CommandProbe::new(script, check.host.as_deref(), expect))
+            let probe = CommandProbe::new(script, check.host.as_deref(), expect);
+            match (check.host.as_deref(), &context.remote) {
+                (Some(host), Some(remote)) if host != "local" => {
+                    let timeout = check.timeout.unwrap_or(super::pacing::DEFAULT_TIMEOUT);
+                    Arc::new(probe.with_remote(remote.runners(host), timeout))
+                }
+                _ => Arc::new(probe),
+            }
         }
         model::Probe::Prometheus(query) => Arc::new(PrometheusProbe::new(
             context.http.clone(),

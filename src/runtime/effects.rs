@@ -33,6 +33,12 @@ pub struct Effects {
 }
 
 impl Effects {
+    /// Runs SSH commands through `pool` (shared with the health checks).
+    pub fn with_ssh(mut self, pool: SshPool) -> Effects {
+        self.ssh = pool;
+        self
+    }
+
     /// Continues an incident that was resumed at start.
     pub fn with_log(mut self, log: IncidentLog) -> Effects {
         self.log = Some(self.notifying(log));

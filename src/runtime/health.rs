@@ -11,12 +11,14 @@ use tokio::sync::mpsc;
 pub fn start(
     playbook: &Playbook,
     events: mpsc::Sender<Event>,
+    remote: crate::health::remote::RemoteHosts,
 ) -> Result<Option<Scheduler>, String> {
     if playbook.checks.is_empty() {
         return Ok(None);
     }
     let settings = Settings::default();
-    let context = context_for(playbook, HttpOptions::default())?;
+    let mut context = context_for(playbook, HttpOptions::default())?;
+    context.remote = Some(remote);
     let entries = scheduler::entries(playbook, &settings, &context)?;
     let (tx, mut rx) = mpsc::channel(256);
     let scheduler = Scheduler::start(entries, &settings, tx);

@@ -81,17 +81,21 @@ pub fn run_console(
     let mut terminal = tui::enter()?;
     let result = runtime.block_on(async {
         let (events_tx, events_rx) = mpsc::channel(256);
+        // One SSH pool for commands and checks: a host's connection is shared.
+        let ssh = crate::exec::ssh::SshPool::from_env();
         let mut sources = Sources {
             health: None,
             events_tx: events_tx.clone(),
             reloader: None,
+            ssh: ssh.clone(),
+            path: path.clone(),
         };
         sources.start_health(&checked, &mut state);
         match reload::Reloader::start(&path) {
             Ok(reloader) => sources.reloader = Some(reloader),
             Err(error) => state.message = Some(format!("live reload is off: {error}")),
         }
-        let mut effects = Effects::new(path, title, secrets, events_tx);
+        let mut effects = Effects::new(path, title, secrets, events_tx).with_ssh(ssh);
         effects.drill = options.drill;
         effects.claim = claim;
         // Opened from an alert: the incident starts now, the alert its first event.
@@ -255,13 +259,16 @@ struct Sources {
     health: Option<crate::health::Scheduler>,
     events_tx: mpsc::Sender<Event>,
     reloader: Option<reload::Reloader>,
+    ssh: crate::exec::ssh::SshPool,
+    path: PathBuf,
 }
 
 impl Sources {
     /// (Re)starts the playbook's checks; the old ones stop first.
     fn start_health(&mut self, playbook: &Playbook, state: &mut State) {
         self.health = None;
-        match health::start(playbook, self.events_tx.clone()) {
+        let remote = crate::health::remote::RemoteHosts::of(playbook, &self.path, self.ssh.clone());
+        match health::start(playbook, self.events_tx.clone(), remote) {
             Ok(scheduler) => self.health = scheduler,
             Err(error) => state.message = Some(format!("health checks not started: {error}")),
         }
