@@ -255,14 +255,14 @@ fn enter_in_the_picker_opens_the_runbook_with_the_alert_labels_filled() {
     let Some(tmux) = tmux_support::Tmux::start("alerts-open", &script) else {
         return;
     };
-    let screen = tmux.wait_for("Open which alert");
-    let number = screen
-        .lines()
-        .find(|l| l.contains("KubePodCrashLooping firing"))
-        .and_then(|l| l.trim().split('.').next())
-        .unwrap()
-        .to_string();
-    tmux.keys(&["-l", &number]);
+    let picker = tmux.wait_for("2/2 alerts");
+    assert!(picker.contains("namespace=shop pod=web-1"), "{picker}");
+    tmux.keys(&["-l", "crashloop"]);
+    let filtered = tmux.wait_for("1/2 alerts");
+    assert!(
+        filtered.contains("Look at the pod"),
+        "the preview shows the playbook's steps: {filtered}"
+    );
     tmux.keys(&["Enter"]);
     tmux.wait_for("ALERT KubePodCrashLooping");
     tmux.keys(&["Enter"]);

@@ -100,10 +100,13 @@ pub fn run(args: AlertsArgs) -> u8 {
         println!("{}", json(&listing, &library));
         return EXIT_OK;
     }
-    print!("{}", text(&listing, &library, std::time::SystemTime::now()));
-    if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
+    if std::io::stdin().is_terminal()
+        && std::io::stdout().is_terminal()
+        && !listing.groups.is_empty()
+    {
         return super::open::pick_and_open(&listing, &library, &url);
     }
+    print!("{}", text(&listing, &library, std::time::SystemTime::now()));
     EXIT_OK
 }
 

@@ -12,4 +12,5 @@ pub mod matchers;
 pub mod matching;
 pub mod model;
 pub mod open;
+pub mod picker;
 pub mod silences;

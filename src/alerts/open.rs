@@ -7,46 +7,28 @@ use super::matching::Library;
 use super::model::Alert;
 use crate::incident::Entry;
 use std::collections::BTreeMap;
-use std::io::{BufRead, Write};
 use std::path::Path;
 
-/// Asks for a number on the terminal; opens the console on that alert's playbook.
+/// The alert picker on the terminal; Enter opens the console on the chosen
+/// alert's playbook.
 pub fn pick_and_open(listing: &Listing, library: &Library, alertmanager: &str) -> u8 {
     let alerts: Vec<&Alert> = listing.alerts().collect();
     if alerts.is_empty() {
         return super::cli::EXIT_OK;
     }
-    eprint!("Open which alert's playbook? number (Enter: 1, q: quit): ");
-    let _ = std::io::stderr().flush();
-    let mut answer = String::new();
-    if std::io::stdin().lock().read_line(&mut answer).is_err() {
-        return super::cli::EXIT_OK;
-    }
-    let answer = answer.trim();
-    if answer.eq_ignore_ascii_case("q") {
-        return super::cli::EXIT_OK;
-    }
-    let index = if answer.is_empty() {
-        Some(1)
-    } else {
-        answer.parse::<usize>().ok()
+    let entries = super::picker::entries(listing, library, std::time::SystemTime::now());
+    let chosen = match super::picker::run(entries) {
+        Ok(chosen) => chosen,
+        Err(message) => {
+            eprintln!("opsdeck alerts: {message}");
+            return super::cli::EXIT_ERROR;
+        }
     };
-    let Some(alert) = index
-        .and_then(|n| n.checked_sub(1))
-        .and_then(|n| alerts.get(n))
-    else {
-        eprintln!(
-            "opsdeck alerts: `{}` is not one of 1–{}",
-            super::model::clean(answer, 40),
-            alerts.len()
-        );
-        return super::cli::EXIT_USAGE;
+    let Some(alert) = chosen.and_then(|n| alerts.get(n)) else {
+        return super::cli::EXIT_OK;
     };
+    // The picker opens only alerts that have a playbook.
     let Some(playbook) = library.find(alert) else {
-        eprintln!(
-            "opsdeck alerts: no playbook in the library answers {}: add one named after the alert, or list it under `alerts:` in a playbook's header",
-            alert.alertname
-        );
         return super::cli::EXIT_ERROR;
     };
     open(alert, playbook, alertmanager)
