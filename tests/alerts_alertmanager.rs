@@ -264,8 +264,18 @@ fn enter_in_the_picker_opens_the_runbook_with_the_alert_labels_filled() {
         "the preview shows the playbook's steps: {filtered}"
     );
     tmux.keys(&["Enter"]);
-    tmux.wait_for("ALERT KubePodCrashLooping");
+    tmux.wait_for("ALERT KubePodCrashLooping (warning)");
     tmux.keys(&["Enter"]);
+    let console = tmux.wait_for("Steps 0/1");
+    let status = console
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap();
+    assert!(
+        status.contains("ALERT KubePodCrashLooping"),
+        "the alert stays in the status line: {status}"
+    );
     tmux.keys(&["Tab"]);
     tmux.keys(&["Enter"]);
     let dialog = tmux.wait_for("POD=web-1");

@@ -175,3 +175,82 @@ fn a_firing_alert_is_down_with_its_summary_and_up_once_resolved() {
     };
     after.assert_exit(0);
 }
+
+fn alert(
+    name: &str,
+    pairs: &[(&str, &str)],
+    runbook: Option<&str>,
+) -> opsdeck::alerts::model::Alert {
+    let mut all = labels(pairs);
+    all.insert("alertname".into(), name.into());
+    opsdeck::alerts::model::Alert {
+        fingerprint: "ab".into(),
+        alertname: name.into(),
+        severity: String::new(),
+        starts_at: String::new(),
+        state: "active".into(),
+        silenced_by: Vec::new(),
+        labels: all,
+        annotations: runbook
+            .map(|u| labels(&[("runbook_url", u)]))
+            .unwrap_or_default(),
+    }
+}
+
+#[test]
+fn a_playbook_answers_an_alert_by_runbook_url_name_or_label_matchers() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, header: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(
+            &path,
+            format!("---\ntitle: T\n{header}---\n# T\n\n## S\n\ntext\n"),
+        )
+        .unwrap();
+        path
+    };
+    let files = vec![
+        write("KubePodCrashLooping.md", ""),
+        write(
+            "shop.md",
+            "alerts: ['{alertname=\"HighLatency\", namespace=\"shop\"}', diskfull]\n",
+        ),
+    ];
+    let library = opsdeck::alerts::matching::Library::from_files(&files);
+    let found = |a: &opsdeck::alerts::model::Alert| {
+        library
+            .find(a)
+            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+    };
+    let url = "https://runbooks.prometheus-operator.dev/runbooks/kubernetes/kubepodcrashlooping";
+    assert_eq!(
+        found(&alert("Other", &[], Some(url))).as_deref(),
+        Some("KubePodCrashLooping.md")
+    );
+    assert_eq!(
+        found(&alert("HighLatency", &[("namespace", "shop")], None)).as_deref(),
+        Some("shop.md")
+    );
+    assert_eq!(
+        found(&alert("HighLatency", &[("namespace", "cart")], None)),
+        None,
+        "matchers must hold"
+    );
+    assert_eq!(
+        found(&alert("DiskFull", &[], None)).as_deref(),
+        Some("shop.md"),
+        "names in any case"
+    );
+    assert_eq!(
+        found(&alert("kubepodcrashlooping", &[], None)).as_deref(),
+        Some("KubePodCrashLooping.md")
+    );
+
+    let shop = opsdeck::playbook::load(&files[1]).playbook.unwrap();
+    let ids: Vec<&str> = shop.checks.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        ["alerts", "alerts-2"],
+        "one for the names, one per matcher entry"
+    );
+}

@@ -13,7 +13,7 @@ struct Entry {
     path: PathBuf,
     /// The file name without its extension, lower case.
     stem: String,
-    /// `alerts:` of its header, lower case.
+    /// `alerts:` of its header: names and label matchers.
     alerts: Vec<String>,
 }
 
@@ -32,7 +32,7 @@ impl Library {
                 stem: stem(path),
                 alerts: crate::playbook::load(path)
                     .playbook
-                    .map(|p| p.alerts.iter().map(|a| a.to_lowercase()).collect())
+                    .map(|p| p.alerts)
                     .unwrap_or_default(),
                 path: path.clone(),
             })
@@ -50,7 +50,7 @@ impl Library {
         let listed = || {
             self.playbooks
                 .iter()
-                .find(|p| !name.is_empty() && p.alerts.contains(&name))
+                .find(|p| p.alerts.iter().any(|listed| answers(listed, &name, alert)))
         };
         let named = || {
             self.playbooks
@@ -62,6 +62,16 @@ impl Library {
             .or_else(named)
             .map(|p| p.path.as_path())
     }
+}
+
+/// An `alerts:` entry: an alert name (any case), or label matchers
+/// (`{alertname="X", namespace="shop"}`) that the alert's labels meet.
+fn answers(listed: &str, name: &str, alert: &Alert) -> bool {
+    if listed.trim_start().starts_with('{') {
+        return super::matchers::parse(listed)
+            .is_ok_and(|m| super::matchers::all_match(&m, &alert.labels));
+    }
+    !name.is_empty() && listed.to_lowercase() == name
 }
 
 fn stem(path: &Path) -> String {

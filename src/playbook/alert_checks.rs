@@ -1,5 +1,6 @@
 //! Alertmanager checks: the playbook's `alertmanager:` URL given to each,
-//! and one implicit check for the alerts its `alerts:` list names.
+//! and implicit checks for what its `alerts:` list names: one `alerts` check
+//! for the names, one more (`alerts-2`, …) per label-matcher entry.
 
 use super::model::{Check, Expect, Pos, Probe};
 
@@ -12,17 +13,28 @@ pub fn with_alerts(mut checks: Vec<Check>, alerts: &[String], url: Option<&str>)
             *slot = url.map(str::to_string);
         }
     }
-    let named: Vec<String> = alerts
+    let (matchers, names): (Vec<&String>, Vec<&String>) = alerts
         .iter()
         .filter(|a| !a.trim().is_empty())
-        .cloned()
-        .collect();
-    let explicit = checks.iter().any(|c| c.id == IMPLICIT_ID);
-    if !named.is_empty() && !explicit {
+        .partition(|a| a.trim_start().starts_with('{'));
+    let names: Vec<String> = names.into_iter().cloned().collect();
+    let mut implicit: Vec<String> = matchers.into_iter().cloned().collect();
+    if !names.is_empty() {
+        implicit.insert(0, crate::alerts::matchers::for_names(&names));
+    }
+    for (n, matchers) in implicit.into_iter().enumerate() {
+        let id = match n {
+            0 => IMPLICIT_ID.to_string(),
+            n => format!("{IMPLICIT_ID}-{}", n + 1),
+        };
+        // A check of that id in the playbook wins.
+        if checks.iter().any(|c| c.id == id) {
+            continue;
+        }
         checks.push(Check {
-            id: IMPLICIT_ID.into(),
+            id,
             probe: Probe::Alertmanager {
-                matchers: crate::alerts::matchers::for_names(&named),
+                matchers,
                 url: url.map(str::to_string),
             },
             expect: Expect::default(),
