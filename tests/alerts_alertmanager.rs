@@ -289,11 +289,24 @@ fn enter_in_the_picker_opens_the_runbook_with_the_alert_labels_filled() {
     tmux.keys(&["-l", "KubePodCrashLooping"]);
     tmux.keys(&["Enter"]);
     tmux.wait_for("claimed: silence");
+    let silences = s.am.silences();
+    let silence = silences.as_array().unwrap()[0].clone();
+    assert_eq!(silence["status"]["state"], "active", "{silence}");
+    tmux.keys(&["X"]);
+    tmux.wait_for("CLOSE the incident");
+    tmux.keys(&["-l", "restarted the pod"]);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("still holds the alert");
+    tmux.keys(&["-l", "y"]);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("expired silence");
     tmux.keys(&["q"]);
     tmux.wait_for("EXIT=0");
-    let silences = s.am.silences();
-    let silence = &silences.as_array().unwrap()[0];
-    assert_eq!(silence["status"]["state"], "active", "{silence}");
+    assert_eq!(
+        s.am.silences()[0]["status"]["state"],
+        "expired",
+        "closing offered to expire the claim"
+    );
     let incidents = opsdeck::incident::list::list(&s.data().join("incidents"));
     assert_eq!(
         incidents.len(),
@@ -303,7 +316,9 @@ fn enter_in_the_picker_opens_the_runbook_with_the_alert_labels_filled() {
     let replayed = opsdeck::incident::list::read(&incidents[0].dir).unwrap();
     let kinds: Vec<&str> = replayed.entries().map(|e| e.kind()).collect();
     assert_eq!(&kinds[..2], ["opened", "alert"], "{kinds:?}");
-    assert!(kinds.contains(&"claimed"), "{kinds:?}");
+    for kind in ["claimed", "closed", "silence_expired"] {
+        assert!(kinds.contains(&kind), "{kind}: {kinds:?}");
+    }
     let comment = silence["comment"].as_str().unwrap();
     assert!(comment.contains(&incidents[0].id), "{comment}");
     assert!(silence["createdBy"].as_str().unwrap().contains('@'));

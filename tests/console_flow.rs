@@ -809,9 +809,41 @@ fn capital_x_asks_for_a_summary_and_only_a_real_enter_closes_the_incident() {
         &mut state,
         Event::IncidentClosed {
             message: "incident X closed".into(),
+            silences: Vec::new(),
         },
     );
     assert_eq!(state.message.as_deref(), Some("incident X closed"));
+    assert!(state.overlay.is_none(), "nothing more to ask");
+}
+
+#[test]
+fn closing_an_incident_that_holds_a_silence_offers_to_expire_it() {
+    let mut state = site_down();
+    let silences = vec![("0f1e-22".to_string(), "http://127.0.0.1:9093/".to_string())];
+    let closed = |state: &mut State| {
+        update(
+            state,
+            Event::IncidentClosed {
+                message: "incident X closed".into(),
+                silences: silences.clone(),
+            },
+        )
+    };
+    closed(&mut state);
+    assert!(matches!(state.overlay, Some(Overlay::Prompt(_))));
+    type_text(&mut state, "n");
+    assert!(
+        press(&mut state, &[enter()]).is_empty(),
+        "anything but y keeps it"
+    );
+    assert!(state.message.as_deref().unwrap().contains("--expire"));
+
+    closed(&mut state);
+    type_text(&mut state, "y");
+    assert_eq!(
+        press(&mut state, &[enter()]),
+        vec![Effect::ExpireSilences(silences.clone())]
+    );
 }
 
 #[test]

@@ -80,3 +80,38 @@ pub fn claimed(state: &mut State, result: Result<crate::incident::Entry, String>
         }
     }
 }
+
+/// The incident is closed; when it still holds the alert, offer to expire the claim.
+pub fn closed(state: &mut State, message: String, silences: Vec<(String, String)>) {
+    state.message = Some(message);
+    if silences.is_empty() {
+        return;
+    }
+    let ids: Vec<&str> = silences.iter().map(|(id, _)| id.as_str()).collect();
+    state.overlay = Some(Overlay::Prompt(Prompt {
+        purpose: PromptPurpose::ExpireSilences(silences.clone()),
+        label: format!(
+            "The closed incident still holds the alert (silence {}). Type y and Enter to expire it, so the alert pages again if it fires; Esc keeps it",
+            ids.join(", ")
+        ),
+        input: String::new(),
+        secret: false,
+    }));
+}
+
+pub fn on_expire_enter(state: &mut State, prompt: Prompt, key: Key) -> Vec<Effect> {
+    if key.repeat {
+        state.overlay = Some(Overlay::Prompt(prompt));
+        return Vec::new();
+    }
+    let PromptPurpose::ExpireSilences(silences) = prompt.purpose else {
+        return Vec::new();
+    };
+    if !prompt.input.trim().eq_ignore_ascii_case("y") {
+        state.message =
+            Some("the silence stays: `opsdeck alerts --expire ID` ends it later".into());
+        return Vec::new();
+    }
+    state.message = Some("expiring the silence…".into());
+    vec![Effect::ExpireSilences(silences)]
+}

@@ -122,6 +122,8 @@ pub enum Event {
     /// The incident was closed (or could not be): what to tell the responder.
     IncidentClosed {
         message: String,
+        /// Silences the closed incident still holds: id and Alertmanager.
+        silences: Vec<(String, String)>,
     },
     /// The incident log could not be written; the console goes on.
     LogFailed {
@@ -164,4 +166,6 @@ pub enum Effect {
     CloseIncident {
         summary: String,
     },
+    /// Expire these silences (id, Alertmanager) at Alertmanager.
+    ExpireSilences(Vec<(String, String)>),
 }

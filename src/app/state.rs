@@ -46,6 +46,8 @@ pub enum PromptPurpose {
     CloseIncident,
     /// The alert's name typed to claim it.
     ClaimAlert,
+    /// `y` expires the silences (id, Alertmanager) the closed incident held.
+    ExpireSilences(Vec<(String, String)>),
 }
 
 /// At most one dialog at a time; it takes every key.

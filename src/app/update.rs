@@ -71,8 +71,8 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
             })]
         }
         Event::AlertClaimed(result) => super::closing::claimed(state, result),
-        Event::IncidentClosed { message } => {
-            state.message = Some(message);
+        Event::IncidentClosed { message, silences } => {
+            super::closing::closed(state, message, silences);
             Vec::new()
         }
         Event::LogFailed { error } => {

@@ -109,9 +109,8 @@ impl Effects {
                     playbook,
                 } => self.spawn_run(run, *plan, &playbook),
                 Effect::ClaimAlert => feedback.extend(self.claim_alert()),
-                Effect::CloseIncident { summary } => feedback.push(Event::IncidentClosed {
-                    message: self.close(&summary),
-                }),
+                Effect::CloseIncident { summary } => feedback.push(self.close(&summary)),
+                Effect::ExpireSilences(silences) => self.expire_silences(silences),
                 Effect::Cancel { run } => {
                     if let Some(cancel) = self.cancels.get(&run) {
                         let _ = cancel.send(true);
@@ -162,32 +161,58 @@ impl Effects {
     }
 
     /// Appends `closed` and lets the log go: the next record opens a new incident.
-    fn close(&mut self, summary: &str) -> String {
+    fn close(&mut self, summary: &str) -> Event {
         let Some(mut log) = self.log.take() else {
-            return "no incident is open here: nothing was recorded yet".into();
+            return Event::IncidentClosed {
+                message: "no incident is open here: nothing was recorded yet".into(),
+                silences: Vec::new(),
+            };
         };
         let events = log.dir().join(incident::store::EVENTS_FILE);
         let replayed = incident::replay(&events).unwrap_or_default();
         let entry = incident::close::closing(&replayed, summary);
-        let silences: Vec<String> = incident::close_command::open_silences(&replayed)
-            .into_iter()
-            .map(|(id, _)| format!("`opsdeck alerts --expire {id}` ends its claim"))
-            .collect();
         match log.append(&entry) {
-            Ok(_) => format!(
-                "incident {} closed; anything recorded from now on starts a new one{}",
-                log.id(),
-                silences
-                    .iter()
-                    .map(|s| format!("; {s}"))
-                    .collect::<String>()
-            ),
+            Ok(_) => Event::IncidentClosed {
+                message: format!(
+                    "incident {} closed; anything recorded from now on starts a new one",
+                    log.id()
+                ),
+                silences: incident::close_command::open_silences(&replayed),
+            },
             Err(err) => {
                 let message = format!("INCIDENT NOT CLOSED: {err} ({})", err.hint());
                 self.log = Some(log);
-                message
+                Event::IncidentClosed {
+                    message,
+                    silences: Vec::new(),
+                }
             }
         }
+    }
+
+    /// Expires silences in the background; what happened comes back as an event.
+    fn expire_silences(&self, silences: Vec<(String, String)>) {
+        let events = self.events.clone();
+        tokio::spawn(async move {
+            let mut said = Vec::new();
+            for (id, alertmanager) in silences {
+                let result = match crate::alerts::client::Client::new(&alertmanager) {
+                    Ok(client) => crate::alerts::claim::expire(&client, &id).await,
+                    Err(err) => Err(err),
+                };
+                said.push(match result {
+                    Ok(_) => format!("expired silence {id}"),
+                    Err(err) => format!("silence {id} NOT expired: {err}"),
+                });
+            }
+            let message = said.join("; ");
+            let _ = events
+                .send(Event::IncidentClosed {
+                    message,
+                    silences: Vec::new(),
+                })
+                .await;
+        });
     }
 
     fn open_log(&self) -> Result<IncidentLog, incident::LogError> {
