@@ -82,6 +82,8 @@ fn run_scheduler(url: &str, checks: usize, run_for: Duration) -> Measured {
         let context = ProbeContext {
             http: HttpClient::new(&HttpOptions::default()).expect("client"),
             prometheus: None,
+            remote: None,
+            alertmanager: None,
         };
         let settings = Settings::default();
         let entries = scheduler::entries(&book, &settings, &context).expect("entries");

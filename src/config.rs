@@ -23,6 +23,8 @@ pub struct ConfigFile {
     /// Bytes of command output the console keeps in memory across all runs
     /// (`64MiB`, `512KiB`, `1GiB` or a number of bytes; at least 1 MiB).
     pub output_budget: Option<OutputBudget>,
+    /// Alertmanager's base URL, for `opsdeck alerts`.
+    pub alertmanager: Option<String>,
 }
 
 /// What the console and the picker are drawn with.
@@ -152,6 +154,16 @@ pub fn load_settings(theme_flag: Option<&str>) -> Result<Settings, String> {
             .output_budget
             .map_or(crate::app::runs::DEFAULT_BUDGET, |b| b.0),
     })
+}
+
+/// The config file's `alertmanager:`, when there is a config file.
+pub fn alertmanager_url() -> Result<Option<String>, String> {
+    let path = config_path();
+    let explicit = std::env::var_os("OPSDECK_CONFIG").is_some_and(|p| !p.is_empty());
+    match &path {
+        Some(path) if explicit || path.exists() => Ok(read_config(path)?.0.alertmanager),
+        _ => Ok(None),
+    }
 }
 
 fn read_config(path: &Path) -> Result<(ConfigFile, String), String> {

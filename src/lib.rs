@@ -1,6 +1,8 @@
 //! opsdeck: a terminal console for ops playbooks.
 //!
 //! sources (`playbook`) → core (`app`, pure) → run (`runtime`, `tui`, `cli`), drawn by `ui`.
+pub mod alertmanager;
+pub mod alerts;
 pub mod app;
 pub mod cli;
 pub mod config;

@@ -105,7 +105,7 @@ fn log_list_names_every_incident_with_its_state_and_event_count() {
             "{row}: id is the directory"
         );
         assert!(["open", "closed"].contains(&fields[1]), "{row}");
-        let events: usize = fields[2].parse().unwrap();
+        let events: usize = fields[3].parse().unwrap(); // after STATE and DURATION
         assert_eq!(events, lines_of(&data.events(fields[0])).len(), "{row}");
         assert!(events >= 4, "opened, confirmed, started, finished: {row}");
     }

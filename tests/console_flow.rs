@@ -891,3 +891,124 @@ fn a_reload_records_the_version_and_restarts_checks_only_when_they_changed() {
         "{new_checks:?}"
     );
 }
+
+#[test]
+fn capital_x_asks_for_a_summary_and_only_a_real_enter_closes_the_incident() {
+    let mut state = site_down();
+    press(&mut state, &[Key::char('X')]);
+    assert!(matches!(state.overlay, Some(Overlay::Prompt(_))));
+    type_text(&mut state, "rolled back v42");
+    let held = Key {
+        repeat: true,
+        ..enter()
+    };
+    assert!(
+        press(&mut state, &[held]).is_empty(),
+        "a held Enter closes nothing"
+    );
+    let effects = press(&mut state, &[enter()]);
+    assert_eq!(
+        effects,
+        vec![Effect::CloseIncident {
+            summary: "rolled back v42".into()
+        }]
+    );
+    assert!(state.overlay.is_none());
+    update(
+        &mut state,
+        Event::IncidentClosed {
+            message: "incident X closed".into(),
+            silences: Vec::new(),
+        },
+    );
+    assert_eq!(state.message.as_deref(), Some("incident X closed"));
+    assert!(state.overlay.is_none(), "nothing more to ask");
+}
+
+#[test]
+fn closing_an_incident_that_holds_a_silence_offers_to_expire_it() {
+    let mut state = site_down();
+    let silences = vec![("0f1e-22".to_string(), "http://127.0.0.1:9093/".to_string())];
+    let closed = |state: &mut State| {
+        update(
+            state,
+            Event::IncidentClosed {
+                message: "incident X closed".into(),
+                silences: silences.clone(),
+            },
+        )
+    };
+    closed(&mut state);
+    assert!(matches!(state.overlay, Some(Overlay::Prompt(_))));
+    type_text(&mut state, "n");
+    assert!(
+        press(&mut state, &[enter()]).is_empty(),
+        "anything but y keeps it"
+    );
+    assert!(state.message.as_deref().unwrap().contains("--expire"));
+
+    closed(&mut state);
+    type_text(&mut state, "y");
+    assert_eq!(
+        press(&mut state, &[enter()]),
+        vec![Effect::ExpireSilences(silences.clone())]
+    );
+}
+
+#[test]
+fn esc_keeps_the_incident_open() {
+    let mut state = site_down();
+    press(&mut state, &[Key::char('X')]);
+    type_text(&mut state, "oops");
+    let effects = press(&mut state, &[Key::plain(KeyCode::Esc)]);
+    assert!(effects.is_empty(), "{effects:?}");
+    assert!(state.overlay.is_none());
+}
+
+#[test]
+fn capital_c_claims_the_alert_only_when_its_name_is_typed() {
+    let mut state = site_down();
+    press(&mut state, &[Key::char('C')]);
+    assert!(state.overlay.is_none());
+    assert!(
+        state
+            .message
+            .as_deref()
+            .unwrap()
+            .contains("not opened from an alert"),
+        "{:?}",
+        state.message
+    );
+
+    state.alert_name = Some("KubePodCrashLooping".into());
+    press(&mut state, &[Key::char('C')]);
+    type_text(&mut state, "KubePod");
+    assert!(
+        press(&mut state, &[enter()]).is_empty(),
+        "a wrong name claims nothing"
+    );
+    assert!(state.message.as_deref().unwrap().contains("not claimed"));
+
+    press(&mut state, &[Key::char('C')]);
+    type_text(&mut state, "KubePodCrashLooping");
+    assert_eq!(press(&mut state, &[enter()]), vec![Effect::ClaimAlert]);
+
+    let claimed = Entry::Claimed {
+        fingerprint: "ab12".into(),
+        silence_id: "0f1e".into(),
+        ends_at: "2026-12-02T10:00:00.000Z".into(),
+        comment: "opsdeck incident X".into(),
+        alertmanager: "http://127.0.0.1:9093/".into(),
+    };
+    let effects = update(&mut state, Event::AlertClaimed(Ok(claimed.clone())));
+    assert_eq!(effects, vec![Effect::Record(claimed)]);
+    let effects = update(&mut state, Event::AlertClaimed(Err("HTTP 500".into())));
+    assert!(effects.is_empty());
+    assert!(
+        state
+            .message
+            .as_deref()
+            .unwrap()
+            .contains("NOT CLAIMED: HTTP 500")
+    );
+}

@@ -304,6 +304,8 @@ fn the_markdown_export_reads_as_a_postmortem() {
     .unwrap();
     log.append(&Entry::Closed {
         summary: "rolled back v42".into(),
+        mitigated_at: None,
+        mitigated_by: None,
     })
     .unwrap();
     let summary = list::list(base.path()).remove(0);
@@ -316,6 +318,7 @@ fn the_markdown_export_reads_as_a_postmortem() {
         (r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", "[TIMESTAMP]"),
         (r"\d\d:\d\d:\d\d", "[TIME]"),
         (r"Responders: .*", "Responders: [ACTOR]"),
+        (r"Duration: \d+s", "Duration: [DURATION]"),
     ]}, {
         insta::assert_snapshot!(markdown);
     });

@@ -16,13 +16,16 @@ const LAYERS: &[(&str, &[&str])] = &[
         "foundation",
         &["shell", "terminal_text", "yaml_file", "library"],
     ),
-    ("sources", &["playbook", "health", "incident"]),
+    (
+        "sources",
+        &["playbook", "health", "incident", "alertmanager"],
+    ),
     ("core", &["plan", "app"]),
     ("ui", &["ui"]),
     (
         "run",
         &[
-            "exec", "runtime", "tui", "config", "drill", "cli", "commands",
+            "exec", "alerts", "runtime", "tui", "config", "drill", "cli", "commands",
         ],
     ),
 ];

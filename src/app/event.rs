@@ -115,6 +115,14 @@ pub enum Event {
         outcome: crate::health::outcome::Outcome,
         at: std::time::Duration,
     },
+    /// Alertmanager answered a claim: the event to record, or why it failed.
+    AlertClaimed(Result<Entry, String>),
+    /// The incident was closed (or could not be): what to tell the responder.
+    IncidentClosed {
+        message: String,
+        /// Silences the closed incident still holds: id and Alertmanager.
+        silences: Vec<(String, String)>,
+    },
     /// The incident log could not be written; the console goes on.
     LogFailed {
         error: String,
@@ -124,6 +132,12 @@ pub enum Event {
     Reloaded {
         playbook: Box<crate::playbook::Playbook>,
         sha256: String,
+    },
+    /// The console was opened from a firing alert: shown first, and kept
+    /// on the status line.
+    OpenedFromAlert {
+        name: String,
+        notice: String,
     },
     /// Something the runtime has to say on the status line (a check that
     /// could not start, live reload off, the data dir not writable).
@@ -166,4 +180,13 @@ pub enum Effect {
     },
     /// The playbook's checks changed on reload: stop the old ones, start these.
     RestartHealth(Box<crate::playbook::Playbook>),
+    /// Silence the alert the console was opened from, as the responder's claim.
+    ClaimAlert,
+    /// Append `closed` to the open incident and let it go: the next record
+    /// starts a new one.
+    CloseIncident {
+        summary: String,
+    },
+    /// Expire these silences (id, Alertmanager) at Alertmanager.
+    ExpireSilences(Vec<(String, String)>),
 }

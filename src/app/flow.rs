@@ -156,6 +156,9 @@ pub fn on_prompt_key(state: &mut State, mut prompt: Prompt, key: Key) -> Vec<Eff
                 effects.extend(start(state, &command_id));
                 effects
             }
+            PromptPurpose::CloseIncident => super::closing::on_enter(state, prompt, key),
+            PromptPurpose::ClaimAlert => super::closing::on_claim_enter(state, prompt, key),
+            PromptPurpose::ExpireSilences(_) => super::closing::on_expire_enter(state, prompt, key),
             PromptPurpose::Note if prompt.input.trim().is_empty() => Vec::new(),
             PromptPurpose::Note => {
                 state.message = Some("note recorded".into());

@@ -1,4 +1,5 @@
 //! The core: pure state and `update`. No terminal, no tokio, no filesystem.
+pub mod closing;
 pub mod confirm;
 pub mod event;
 mod flow;

@@ -102,6 +102,8 @@ pub struct Picker {
     /// Index into `hits`.
     pub selected: usize,
     pub message: Option<String>,
+    /// What the entries are, for the counts and the list's title (`playbooks`, `alerts`).
+    pub noun: &'static str,
 }
 
 impl Picker {
@@ -113,9 +115,15 @@ impl Picker {
             hits: Vec::new(),
             selected: 0,
             message: None,
+            noun: "playbooks",
         };
         picker.filter();
         picker
+    }
+
+    /// The entry of the current selection, by its index in `entries`.
+    pub fn selected_index(&self) -> Option<usize> {
+        self.hits.get(self.selected).map(|hit| hit.entry)
     }
 
     pub fn selected_entry(&self) -> Option<&PickerEntry> {

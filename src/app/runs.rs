@@ -298,7 +298,12 @@ mod tests {
 
     #[test]
     fn scrollback_is_bounded_and_counts_what_it_dropped() {
-        let mut run = Run::new(1, "big".into(), vec![crate::plan::LOCAL.into()], RunStatus::Running);
+        let mut run = Run::new(
+            1,
+            "big".into(),
+            vec![crate::plan::LOCAL.into()],
+            RunStatus::Running,
+        );
         run.push_lines((0..MAX_LINES + 5).map(|i| i.to_string()));
         assert_eq!(run.lines.len(), MAX_LINES + 1, "the lines and the marker");
         assert_eq!(run.dropped_output().0, 5);

@@ -42,6 +42,12 @@ pub enum PromptPurpose {
         command_id: String,
     },
     Note,
+    /// The summary of the incident being closed; Enter closes it.
+    CloseIncident,
+    /// The alert's name typed to claim it.
+    ClaimAlert,
+    /// `y` expires the silences (id, Alertmanager) the closed incident held.
+    ExpireSilences(Vec<(String, String)>),
 }
 
 /// At most one dialog at a time; it takes every key.
@@ -92,6 +98,8 @@ pub struct State {
     pub reload_error: Option<String>,
     /// Keys by action: the defaults with the config file's `keys:` applied.
     pub keymap: super::keymap::Keymap,
+    /// The alert the console was opened from (`opsdeck alerts`): its name, to claim it.
+    pub alert_name: Option<String>,
     pub utc_clock: String,
     pub elapsed_secs: u64,
     pub size: (u16, u16),
@@ -144,6 +152,7 @@ impl State {
             message: None,
             reload_error: None,
             keymap: super::keymap::Keymap::default(),
+            alert_name: None,
             utc_clock: String::new(),
             elapsed_secs: 0,
             size: (80, 24),

@@ -56,6 +56,11 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
             effects.extend(super::verify::progress(state));
             effects
         }
+        Event::AlertClaimed(result) => super::closing::claimed(state, result),
+        Event::IncidentClosed { message, silences } => {
+            super::closing::closed(state, message, silences);
+            Vec::new()
+        }
         Event::LogFailed { error } => {
             state.message = Some(format!("INCIDENT LOG NOT WRITTEN: {error}"));
             Vec::new()
@@ -72,6 +77,11 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
                 effects.push(Effect::RestartHealth(Box::new(state.playbook.clone())));
             }
             effects
+        }
+        Event::OpenedFromAlert { name, notice } => {
+            state.overlay = Some(Overlay::Notice(notice));
+            state.alert_name = Some(name);
+            Vec::new()
         }
         Event::Notice(text) => {
             state.message = Some(text);
@@ -128,6 +138,8 @@ fn on_key(state: &mut State, key: Key) -> Vec<Effect> {
                 secret: false,
             }))
         }
+        Action::CloseIncident => super::closing::ask(state),
+        Action::ClaimAlert => super::closing::ask_claim(state),
         Action::NextPane => state.focus = next_focus(state.focus, true),
         Action::PrevPane => state.focus = next_focus(state.focus, false),
         Action::Done => return toggle_step(state, StepStatus::Done),

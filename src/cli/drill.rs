@@ -52,6 +52,7 @@ pub fn run(name: &str) -> u8 {
         vars,
         new_incident: true,
         drill: true,
+        alert: None,
     };
     let code = super::commands::open(&playbook_path, options);
     println!(

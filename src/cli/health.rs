@@ -1,5 +1,6 @@
 //! `opsdeck health PLAYBOOK [--once | --watch] [--format json]`.
 
+use crate::exec::ssh::SshPool;
 use crate::health::http_client::HttpOptions;
 use crate::health::probe::{ProbeContext, context_for};
 use crate::health::report;
@@ -23,7 +24,13 @@ pub fn run(path: &Path, once: bool, watch: bool, json: bool) -> u8 {
         return EXIT_ERROR;
     };
     let context = match context_for(&playbook, HttpOptions::default()) {
-        Ok(context) => context,
+        Ok(context) => ProbeContext {
+            remote: Some(std::sync::Arc::new(
+                crate::exec::remote_checks::SshHosts::of(&playbook, path, SshPool::from_env()),
+            )),
+            alertmanager: crate::config::alertmanager_url().ok().flatten(),
+            ..context
+        },
         Err(why) => {
             eprintln!("opsdeck health: {why}");
             return EXIT_ERROR;

@@ -61,16 +61,17 @@ pub fn list() -> u8 {
         return 0;
     }
     println!(
-        "{:<44} {:<8} {:>6}  {:<24} TITLE",
-        "ID", "STATE", "EVENTS", "STARTED"
+        "{:<44} {:<8} {:>8} {:>6}  {:<24} TITLE",
+        "ID", "STATE", "DURATION", "EVENTS", "STARTED"
     );
     for s in incidents {
         let state = if s.closed { "closed" } else { "open" };
         let drill = if s.drill { " [drill]" } else { "" };
         println!(
-            "{:<44} {:<8} {:>6}  {:<24} {}{drill}",
+            "{:<44} {:<8} {:>8} {:>6}  {:<24} {}{drill}",
             s.id,
             state,
+            s.duration,
             s.events,
             s.started,
             text(&s.title)

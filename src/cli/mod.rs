@@ -2,10 +2,15 @@
 //! Every subcommand's body is a file here, a thin adapter from arguments to
 //! the library and an exit code.
 
+pub mod alerts;
+pub mod alerts_claim;
+pub mod alerts_open;
+pub mod alerts_picker;
 pub mod commands;
 pub mod drill;
 pub mod health;
 pub mod log;
+pub mod log_close;
 pub mod reference;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -109,6 +114,27 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         serve: Option<PathBuf>,
     },
+    /// The firing alerts from Alertmanager, with who holds each and its playbook;
+    /// on a terminal, pick one to open its playbook.
+    Alerts {
+        /// Alertmanager's base URL (else OPSDECK_ALERTMANAGER_URL, else `alertmanager:` in the config file).
+        #[arg(long, value_name = "URL")]
+        alertmanager: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Claim an alert: a silence for its exact labels, created by you, naming the incident.
+        #[arg(long, value_name = "FINGERPRINT", conflicts_with = "expire")]
+        claim: Option<String>,
+        /// How long the claim holds (with --claim): 30m, 2h (default), at most 7d.
+        #[arg(long = "for", value_name = "DURATION", requires = "claim")]
+        claim_for: Option<String>,
+        /// Confirm the claim without the typed prompt.
+        #[arg(long, requires = "claim")]
+        yes: bool,
+        /// Expire a silence (a claim) by its id.
+        #[arg(long, value_name = "SILENCE_ID")]
+        expire: Option<String>,
+    },
     /// Read incident logs.
     Log {
         #[command(subcommand)]
@@ -152,6 +178,16 @@ pub enum LogCommand {
         /// log must contain an event with this hash, so a rewritten log fails.
         #[arg(long, value_name = "HASH")]
         head: Option<String>,
+    },
+    /// End an incident: records who, when, the summary and the mitigation.
+    Close {
+        id: String,
+        /// One line for the postmortem: what fixed it.
+        #[arg(long, value_name = "TEXT")]
+        summary: Option<String>,
+        /// Also expire the silences this incident claimed (a terminal is asked otherwise).
+        #[arg(long)]
+        expire_silences: bool,
     },
     /// A postmortem skeleton (md) or the events (json).
     Export {
@@ -248,6 +284,7 @@ pub fn main() -> ExitCode {
                 vars: with_alert(vars, alert),
                 new_incident,
                 drill: false,
+                alert: None,
             };
             commands::open_with_theme(&playbook, options, theme.as_deref())
         }
@@ -296,11 +333,31 @@ pub fn main() -> ExitCode {
             (false, Some(dir)) => drill::serve_only(&scenario, &dir),
             (false, None) => drill::run(&scenario),
         },
+        Some(Command::Alerts {
+            alertmanager,
+            format,
+            claim,
+            claim_for,
+            yes,
+            expire,
+        }) => alerts::run(alerts::AlertsArgs {
+            alertmanager,
+            json: format == Format::Json,
+            claim,
+            claim_for,
+            yes,
+            expire,
+        }),
         Some(Command::Log { command }) => match command {
             LogCommand::List => log::list(),
             LogCommand::Show { id } => log::show(&id),
             LogCommand::Verify { id, head } => log::verify(&id, head.as_deref()),
             LogCommand::Export { id, format } => log::export(&id, format == ExportFormat::Json),
+            LogCommand::Close {
+                id,
+                summary,
+                expire_silences,
+            } => log_close::run(&id, summary.as_deref(), expire_silences),
         },
         Some(Command::Completions { shell }) => reference::completions(shell),
         Some(Command::Man) => reference::man(),

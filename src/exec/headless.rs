@@ -212,13 +212,7 @@ fn open_incident(path: &Path, playbook: &Playbook, redactor: Redactor) -> Option
     }
 }
 
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::{Digest, Sha256};
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
+pub use crate::incident::sha256_hex;
 
 pub(crate) fn record(log: &mut Option<IncidentLog>, entry: &Entry) {
     if let Some(writer) = log

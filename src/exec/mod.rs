@@ -13,6 +13,7 @@ pub mod local;
 pub use crate::plan::outcome;
 pub use crate::plan::outcome::Finished;
 pub mod promql;
+pub mod remote_checks;
 pub mod ssh;
 pub mod tail;
 pub mod targets;

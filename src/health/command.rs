@@ -1,11 +1,14 @@
 //! `command: CMD`: run it with `sh` as the local runner does (the script in
 //! the environment, out of argv), judge its exit code and output.
-//! Local only for now; a check with a remote `host` waits for the SSH runner.
+//! A check with a remote `host` runs over SSH (`super::remote`) on every
+//! host of the group; the worst host decides.
 
 use super::outcome::{Failure, FailureKind, Outcome, Verdict, format_latency, snippet};
 use super::probe::{Probe, ProbeFuture};
+use super::remote::RemoteHost;
 use crate::playbook::model::Expect;
 use std::process::Stdio;
+use std::sync::Arc;
 use std::time::Instant;
 use tokio::io::{AsyncRead, AsyncReadExt};
 
@@ -17,19 +20,90 @@ pub struct CommandProbe {
     /// A playbook host group; `None` or `local` runs here.
     host: Option<String>,
     expect: Expect,
+    /// The SSH runners of `host`'s group and the run's timeout.
+    remote: Option<(Vec<Arc<dyn RemoteHost>>, std::time::Duration)>,
 }
 
 impl CommandProbe {
     pub fn new(script: &str, host: Option<&str>, expect: Expect) -> CommandProbe {
         CommandProbe {
             script: script.to_string(),
-            host: host.filter(|h| *h != crate::playbook::model::LOCAL).map(str::to_string),
+            host: host
+                .filter(|h| *h != crate::playbook::model::LOCAL)
+                .map(str::to_string),
             expect,
+            remote: None,
         }
+    }
+
+    /// Runs on these hosts over SSH, each run ended at `timeout`.
+    pub fn with_remote(
+        mut self,
+        runners: Vec<Arc<dyn RemoteHost>>,
+        timeout: std::time::Duration,
+    ) -> CommandProbe {
+        self.remote = Some((runners, timeout));
+        self
+    }
+
+    async fn execute_remote(
+        &self,
+        runners: &[Arc<dyn RemoteHost>],
+        timeout: std::time::Duration,
+    ) -> Outcome {
+        let start = Instant::now();
+        let mut runs = tokio::task::JoinSet::new();
+        for runner in runners {
+            let (runner, script) = (runner.clone(), self.script.clone());
+            runs.spawn(async move {
+                let host = runner.host().to_string();
+                (host, runner.run(&script, timeout).await)
+            });
+        }
+        let mut outcomes = Vec::new();
+        while let Some(joined) = runs.join_next().await {
+            let Ok((host, ran)) = joined else { continue };
+            let outcome = match ran {
+                Ok(ran) => self.judge(ran.code, &ran.stdout, &ran.output, start.elapsed()),
+                Err(why) => Outcome::down(
+                    start.elapsed(),
+                    Failure::new(FailureKind::Connect, self.asked(), why),
+                ),
+            };
+            outcomes.push((host, outcome));
+        }
+        let worst = |v: Verdict| match v {
+            Verdict::Down => 3,
+            Verdict::Unknown => 2,
+            Verdict::Degraded => 1,
+            Verdict::Up => 0,
+        };
+        outcomes.sort_by_key(|(host, o)| (std::cmp::Reverse(worst(o.verdict)), host.clone()));
+        let count = outcomes.len();
+        let Some((host, mut outcome)) = outcomes.into_iter().next() else {
+            let failure = Failure::new(
+                FailureKind::Setup,
+                self.asked(),
+                "no host to run on".to_string(),
+            );
+            return Outcome::failed(Verdict::Unknown, start.elapsed(), failure);
+        };
+        outcome.summary = if count > 1 {
+            format!("{host} (worst of {count}): {}", outcome.summary)
+        } else {
+            format!("{host}: {}", outcome.summary)
+        };
+        if let Some(failure) = &mut outcome.failure {
+            failure.message = format!("on {host}: {}", failure.message);
+        }
+        outcome
     }
 
     async fn execute(&self) -> Outcome {
         let start = Instant::now();
+        if let Some((runners, timeout)) = &self.remote {
+            return self.execute_remote(runners, *timeout).await;
+        }
         if let Some(host) = &self.host {
             return Outcome::failed(
                 Verdict::Unknown,

@@ -195,19 +195,7 @@ pub fn find_tls_error(err: &(dyn StdError + 'static)) -> Option<String> {
     None
 }
 
-/// Every message in the chain, joined, skipping repeats.
-pub fn chain(err: &(dyn StdError + 'static)) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    let mut current: Option<&(dyn StdError + 'static)> = Some(err);
-    while let Some(e) = current {
-        let text = e.to_string();
-        if !parts.iter().any(|p| p.contains(&text)) {
-            parts.push(text);
-        }
-        current = e.source();
-    }
-    parts.join(": ")
-}
+pub use crate::terminal_text::error_chain as chain;
 
 /// `Connection refused (os error 111)` → `connection refused`.
 pub fn os_words(message: &str) -> String {

@@ -10,6 +10,7 @@
 //!   `tcp`, `command`, `prometheus`, `statuspage`;
 //! * running: `scheduler`; headless `opsdeck health`: `cli`, `report`.
 
+pub mod alertmanager;
 pub mod cert_expiry;
 pub mod command;
 pub mod http;
@@ -18,6 +19,7 @@ pub mod outcome;
 pub mod pacing;
 pub mod probe;
 pub mod prometheus;
+pub mod remote;
 pub mod report;
 pub mod scheduler;
 pub mod state;

@@ -73,6 +73,10 @@ async fn attempt(probe: &dyn Probe, limit: Duration) -> Outcome {
 pub struct ProbeContext {
     pub http: HttpClient,
     pub prometheus: Option<String>,
+    /// Host groups and the SSH pool, for `command` checks with a `host`.
+    pub remote: Option<std::sync::Arc<dyn super::remote::RemoteHosts>>,
+    /// The config file's `alertmanager:`, for `alertmanager` checks that name none.
+    pub alertmanager: Option<String>,
 }
 
 /// The probe for one check, or why the check cannot be probed as written.
@@ -82,7 +86,14 @@ pub fn build(check: &Check, context: &ProbeContext) -> Result<Arc<dyn Probe>, St
         model::Probe::Http(url) => Arc::new(HttpProbe::new(context.http.clone(), url, expect)?),
         model::Probe::Tcp(address) => Arc::new(TcpProbe::new(address, expect)),
         model::Probe::Command(script) => {
-            Arc::new(CommandProbe::new(script, check.host.as_deref(), expect))
+            let probe = CommandProbe::new(script, check.host.as_deref(), expect);
+            match (check.host.as_deref(), &context.remote) {
+                (Some(host), Some(remote)) if host != "local" => {
+                    let timeout = check.timeout.unwrap_or(super::pacing::DEFAULT_TIMEOUT);
+                    Arc::new(probe.with_remote(remote.hosts(host), timeout))
+                }
+                _ => Arc::new(probe),
+            }
         }
         model::Probe::Prometheus(query) => Arc::new(PrometheusProbe::new(
             context.http.clone(),
@@ -91,6 +102,14 @@ pub fn build(check: &Check, context: &ProbeContext) -> Result<Arc<dyn Probe>, St
             expect,
         )),
         model::Probe::Statuspage(url) => Arc::new(StatuspageProbe::new(context.http.clone(), url)),
+        model::Probe::Alertmanager { matchers, url } => {
+            Arc::new(super::alertmanager::AlertmanagerProbe::new(
+                context.http.clone(),
+                url.as_deref(),
+                context.alertmanager.clone(),
+                matchers,
+            ))
+        }
     })
 }
 
@@ -102,5 +121,7 @@ pub fn context_for(
     Ok(ProbeContext {
         http: crate::health::http_client::HttpClient::new(&options)?,
         prometheus: playbook.prometheus.clone(),
+        remote: None,
+        alertmanager: None,
     })
 }

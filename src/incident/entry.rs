@@ -72,8 +72,41 @@ pub enum Entry {
         check: String,
         recovered: bool,
     },
+    /// The alert this incident answers, as Alertmanager gave it.
+    Alert {
+        alertname: String,
+        fingerprint: String,
+        /// When Alertmanager saw it start firing.
+        #[serde(default)]
+        starts_at: String,
+        #[serde(default)]
+        labels: std::collections::BTreeMap<String, String>,
+        #[serde(default)]
+        annotations: std::collections::BTreeMap<String, String>,
+    },
+    /// A silence created for the alert: the team sees who holds it.
+    Claimed {
+        fingerprint: String,
+        silence_id: String,
+        ends_at: String,
+        comment: String,
+        /// Where the silence lives, to expire it when the incident closes.
+        #[serde(default)]
+        alertmanager: String,
+    },
+    /// A silence this incident created was expired.
+    SilenceExpired {
+        silence_id: String,
+    },
+    /// The end of an incident; who and when are the record's actor and ts.
     Closed {
         summary: String,
+        /// When the first change that was followed by recovery was confirmed.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        mitigated_at: Option<String>,
+        /// That change's command id.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        mitigated_by: Option<String>,
     },
     /// The webhook could not be reached; the event itself is safe on disk.
     NotifyFailed {
@@ -97,6 +130,9 @@ impl Entry {
             Entry::Note { .. } => "note",
             Entry::Escalated { .. } => "escalated",
             Entry::VerifyResult { .. } => "verify_result",
+            Entry::Alert { .. } => "alert",
+            Entry::Claimed { .. } => "claimed",
+            Entry::SilenceExpired { .. } => "silence_expired",
             Entry::Closed { .. } => "closed",
             Entry::NotifyFailed { .. } => "notify_failed",
         }
@@ -165,7 +201,32 @@ impl Entry {
                     }
                 )
             }
-            Entry::Closed { summary } => format!("incident closed: {summary}"),
+            Entry::Alert {
+                alertname,
+                fingerprint,
+                ..
+            } => format!("alert {alertname} ({fingerprint})"),
+            Entry::Claimed {
+                silence_id,
+                ends_at,
+                ..
+            } => format!("claimed: silence {silence_id} until {ends_at}"),
+            Entry::SilenceExpired { silence_id } => format!("silence {silence_id} expired"),
+            Entry::Closed {
+                summary,
+                mitigated_by,
+                ..
+            } => {
+                let summary = if summary.is_empty() {
+                    "(no summary)"
+                } else {
+                    summary
+                };
+                match mitigated_by {
+                    Some(by) => format!("incident closed: {summary} (mitigated by `{by}`)"),
+                    None => format!("incident closed: {summary}"),
+                }
+            }
             Entry::NotifyFailed { reason } => format!("notification failed: {reason}"),
         }
     }

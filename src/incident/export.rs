@@ -14,6 +14,18 @@ pub fn markdown(summary: &Summary, replay: &Replay) -> String {
     let _ = writeln!(out, "- Incident: `{}`", summary.id);
     let _ = writeln!(out, "- Playbook: `{}`", summary.playbook);
     let _ = writeln!(out, "- Started: {}", summary.started);
+    let when = super::close::times(replay);
+    let or_open = |t: &Option<String>, none: &str| t.clone().unwrap_or_else(|| none.into());
+    let _ = writeln!(out, "- Detected: {}", or_open(&when.detected, "unknown"));
+    let mitigated = match (&when.mitigated, &when.mitigated_by) {
+        (Some(at), Some(by)) => format!("{at} (`{by}`)"),
+        _ => "no change was followed by recovery".into(),
+    };
+    let _ = writeln!(out, "- Mitigated: {mitigated}");
+    let _ = writeln!(out, "- Resolved: {}", or_open(&when.resolved, "still open"));
+    if !summary.duration.is_empty() {
+        let _ = writeln!(out, "- Duration: {}", summary.duration);
+    }
     if let Some(last) = replay.records.last() {
         let _ = writeln!(out, "- Last event: {}", last.ts);
         let _ = writeln!(
@@ -33,7 +45,7 @@ pub fn markdown(summary: &Summary, replay: &Replay) -> String {
         responders.into_iter().collect::<Vec<_>>().join(", ")
     );
     let _ = writeln!(out, "\n## Summary\n\n_What happened, in two sentences._\n");
-    if let Some(Entry::Closed { summary }) =
+    if let Some(Entry::Closed { summary, .. }) =
         replay.entries().find(|e| matches!(e, Entry::Closed { .. }))
     {
         let _ = writeln!(out, "Closed with: {summary}\n");
@@ -137,6 +149,7 @@ pub fn json(summary: &Summary, replay: &Replay) -> String {
         .last()
         .map(|r| serde_json::json!({ "seq": r.seq, "hash": r.hash }));
     let problems = integrity::examine(&summary.dir, replay).everything();
+    let when = super::close::times(replay);
     let doc = serde_json::json!({
         "id": summary.id,
         "head": head,
@@ -145,6 +158,11 @@ pub fn json(summary: &Summary, replay: &Replay) -> String {
         "playbook": summary.playbook,
         "started": summary.started,
         "closed": summary.closed,
+        "detected": when.detected,
+        "mitigated": when.mitigated,
+        "mitigated_by": when.mitigated_by,
+        "resolved": when.resolved,
+        "duration": summary.duration,
         "drill": summary.drill,
         "events": events,
     });

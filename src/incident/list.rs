@@ -15,6 +15,8 @@ pub struct Summary {
     pub closed: bool,
     pub drill: bool,
     pub events: usize,
+    /// From detection to close, or to now while open (`1h02m`).
+    pub duration: String,
 }
 
 pub fn summarize(dir: &Path, replay: &Replay) -> Summary {
@@ -28,6 +30,12 @@ pub fn summarize(dir: &Path, replay: &Replay) -> Summary {
         _ => None,
     });
     let (title, playbook, drill) = opened.unwrap_or_default();
+    let when = super::close::times(replay);
+    let duration = when
+        .detected
+        .as_deref()
+        .and_then(|start| super::close::duration(start, when.resolved.as_deref()))
+        .unwrap_or_default();
     Summary {
         id: dir
             .file_name()
@@ -44,6 +52,7 @@ pub fn summarize(dir: &Path, replay: &Replay) -> Summary {
         closed: replay.is_closed(),
         drill,
         events: replay.records.len(),
+        duration,
     }
 }
 

@@ -3,6 +3,7 @@
 //! each command's output.
 
 pub mod actor;
+pub mod close;
 pub mod entry;
 pub mod export;
 pub mod head;
@@ -30,4 +31,12 @@ pub fn data_dir() -> Option<PathBuf> {
 
 pub fn incidents_dir() -> Option<PathBuf> {
     data_dir().map(|dir| dir.join("incidents"))
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }

@@ -7,7 +7,14 @@ use super::model::{Check, Expect, Probe};
 use super::urls::{checked_address, checked_url};
 use super::yaml_tree::{Node, Value};
 
-const PROBES: &[&str] = &["http", "tcp", "command", "prometheus", "statuspage"];
+const PROBES: &[&str] = &[
+    "http",
+    "tcp",
+    "command",
+    "prometheus",
+    "statuspage",
+    "alertmanager",
+];
 const CHECK_KEYS: &[&str] = &[
     "allow",
     "id",
@@ -16,6 +23,7 @@ const CHECK_KEYS: &[&str] = &[
     "command",
     "prometheus",
     "statuspage",
+    "alertmanager",
     "expect",
     "interval",
     "timeout",
@@ -99,6 +107,7 @@ fn read_probe(f: &Fields, id: &str, item: &Node, report: &mut Report) -> Option<
                 }
                 "tcp" => checked_address(node, report).map(Probe::Tcp),
                 "command" => fields::string(node, "command", report).map(Probe::Command),
+                "alertmanager" => read_matchers(node, report),
                 _ => fields::string(node, "prometheus", report).map(Probe::Prometheus),
             }
         }
@@ -111,6 +120,23 @@ fn read_probe(f: &Fields, id: &str, item: &Node, report: &mut Report) -> Option<
                 )
                 .span(second.len())
                 .help("a check probes one thing: split it into two checks with their own ids"),
+            );
+            None
+        }
+    }
+}
+
+fn read_matchers(node: &Node, report: &mut Report) -> Option<Probe> {
+    let text = fields::string(node, "alertmanager", report)?;
+    match crate::playbook::matchers::parse(&text) {
+        Ok(_) => Some(Probe::Alertmanager {
+            matchers: text,
+            url: None,
+        }),
+        Err(why) => {
+            report.push(
+                Diagnostic::error("bad-matchers", node.pos, format!("alertmanager matchers: {why}"))
+                    .help(r#"write Alertmanager matchers, e.g. alertmanager: '{alertname=~"Kube.*", namespace="shop"}'"#),
             );
             None
         }

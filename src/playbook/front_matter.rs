@@ -21,6 +21,7 @@ pub const TOP_LEVEL_KEYS: &[&str] = &[
     "checks",
     "prometheus",
     "alertmanager",
+    "alerts",
     "summary",
     "allow",
     "notify",
@@ -41,6 +42,8 @@ pub struct Header<'a> {
     pub checks: Vec<super::model::Check>,
     pub prometheus: Option<String>,
     pub alertmanager: Option<String>,
+    /// Alert names this playbook answers (`alerts: [KubePodCrashLooping]`).
+    pub alerts: Vec<String>,
     /// `steps:`, which only the YAML form may have.
     pub steps: Option<&'a Node>,
 }
@@ -93,6 +96,10 @@ pub fn read_header<'a>(node: &'a Node, report: &mut Report) -> Header<'a> {
         alertmanager: top
             .get("alertmanager")
             .and_then(|n| checked_url(n, "alertmanager", true, report)),
+        alerts: top
+            .get("alerts")
+            .map(|n| string_list(n, "alerts", report))
+            .unwrap_or_default(),
         steps: top.get("steps"),
     }
 }

@@ -1,5 +1,6 @@
 //! Playbooks: one model from Markdown or YAML, with positions, and their validation.
 
+mod alert_checks;
 pub mod attrs;
 mod checks;
 pub mod describe;
@@ -9,6 +10,7 @@ pub(crate) mod front_matter;
 pub mod lint;
 mod lint_shapes;
 pub mod markdown;
+pub mod matchers;
 pub mod model;
 pub mod placeholders;
 pub mod render;
@@ -261,6 +263,11 @@ fn assemble(
     summary: Option<String>,
     steps: Vec<Step>,
 ) -> Playbook {
+    let checks = alert_checks::with_alerts(
+        header.checks,
+        &header.alerts,
+        header.alertmanager.as_deref(),
+    );
     Playbook {
         title,
         summary: summary.or(header.summary),
@@ -269,9 +276,10 @@ fn assemble(
         escalation: header.escalation,
         hosts: header.hosts,
         variables: header.variables,
-        checks: header.checks,
+        checks,
         prometheus: header.prometheus,
         alertmanager: header.alertmanager,
+        alerts: header.alerts,
         allow: header.allow,
         notify: header.notify,
         steps,

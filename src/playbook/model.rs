@@ -38,6 +38,9 @@ pub struct Playbook {
     pub prometheus: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub alertmanager: Option<String>,
+    /// Alert names this playbook answers: `opsdeck alerts` offers it for them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub alerts: Vec<String>,
     /// A chat webhook that receives every incident event (`notify: {webhook: URL}`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notify: Option<String>,
@@ -138,6 +141,13 @@ pub enum Probe {
     Command(String),
     Prometheus(String),
     Statuspage(String),
+    /// Firing alerts matching these matchers are down; `url` is the
+    /// playbook's `alertmanager:` (else the environment's or the config's).
+    Alertmanager {
+        matchers: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        url: Option<String>,
+    },
 }
 
 impl Probe {
@@ -148,6 +158,7 @@ impl Probe {
             Probe::Command(_) => "command",
             Probe::Prometheus(_) => "prometheus",
             Probe::Statuspage(_) => "statuspage",
+            Probe::Alertmanager { .. } => "alertmanager",
         }
     }
 
@@ -158,6 +169,7 @@ impl Probe {
             | Probe::Command(s)
             | Probe::Prometheus(s)
             | Probe::Statuspage(s) => s,
+            Probe::Alertmanager { matchers, .. } => matchers,
         }
     }
 }

@@ -20,6 +20,8 @@ pub struct Effects {
     pub drill: bool,
     /// The playbook's `notify: {webhook}`, attached to the log when it opens.
     pub notify: Option<String>,
+    /// The alert the console was opened from, and its Alertmanager, for a claim.
+    pub claim: Option<crate::alerts::open::ClaimTarget>,
     log: Option<IncidentLog>,
     /// Once the log failed, say so once and stop trying for this session.
     log_failed: bool,
@@ -31,6 +33,12 @@ pub struct Effects {
 }
 
 impl Effects {
+    /// Runs SSH commands through `pool` (shared with the health checks).
+    pub fn with_ssh(mut self, pool: SshPool) -> Effects {
+        self.ssh = pool;
+        self
+    }
+
     /// Continues an incident that was resumed at start.
     pub fn with_log(mut self, log: IncidentLog) -> Effects {
         self.log = Some(self.notifying(log));
@@ -56,6 +64,7 @@ impl Effects {
         Effects {
             drill: false,
             notify: None,
+            claim: None,
             playbook_path,
             title,
             log: None,
@@ -100,6 +109,9 @@ impl Effects {
                     plan,
                     playbook,
                 } => self.spawn_run(run, *plan, &playbook),
+                Effect::ClaimAlert => feedback.extend(self.claim_alert()),
+                Effect::CloseIncident { summary } => feedback.push(self.close(&summary)),
+                Effect::ExpireSilences(silences) => self.expire_silences(silences),
                 Effect::Cancel { run } => {
                     if let Some(cancel) = self.cancels.get(&run) {
                         let _ = cancel.send(true);
@@ -129,6 +141,81 @@ impl Effects {
         })
     }
 
+    /// Silences the alert in the background; the answer comes back as an event.
+    fn claim_alert(&self) -> Option<Event> {
+        let Some(target) = self.claim.clone() else {
+            return Some(Event::AlertClaimed(Err(
+                "this console was not opened from an alert".into(),
+            )));
+        };
+        let Some(incident) = self.log.as_ref().map(IncidentLog::id) else {
+            return Some(Event::AlertClaimed(Err(
+                "no incident is open to name in the silence (the log could not be written)".into(),
+            )));
+        };
+        let events = self.events.clone();
+        tokio::spawn(async move {
+            let result = target.claim(&incident).await;
+            let _ = events.send(Event::AlertClaimed(result)).await;
+        });
+        None
+    }
+
+    /// Appends `closed` and lets the log go: the next record opens a new incident.
+    fn close(&mut self, summary: &str) -> Event {
+        let Some(mut log) = self.log.take() else {
+            return Event::IncidentClosed {
+                message: "no incident is open here: nothing was recorded yet".into(),
+                silences: Vec::new(),
+            };
+        };
+        let events = log.dir().join(incident::store::EVENTS_FILE);
+        let replayed = incident::replay(&events).unwrap_or_default();
+        let entry = incident::close::closing(&replayed, summary);
+        match log.append(&entry) {
+            Ok(_) => Event::IncidentClosed {
+                message: format!(
+                    "incident {} closed; anything recorded from now on starts a new one",
+                    log.id()
+                ),
+                silences: incident::close::open_silences(&replayed),
+            },
+            Err(err) => {
+                let message = format!("INCIDENT NOT CLOSED: {err} ({})", err.hint());
+                self.log = Some(log);
+                Event::IncidentClosed {
+                    message,
+                    silences: Vec::new(),
+                }
+            }
+        }
+    }
+
+    /// Expires silences in the background; what happened comes back as an event.
+    fn expire_silences(&self, silences: Vec<(String, String)>) {
+        let events = self.events.clone();
+        tokio::spawn(async move {
+            let mut said = Vec::new();
+            for (id, alertmanager) in silences {
+                let result = match crate::alerts::client::Client::new(&alertmanager) {
+                    Ok(client) => crate::alerts::claim::expire(&client, &id).await,
+                    Err(err) => Err(err),
+                };
+                said.push(match result {
+                    Ok(_) => format!("expired silence {id}"),
+                    Err(err) => format!("silence {id} NOT expired: {err}"),
+                });
+            }
+            let message = said.join("; ");
+            let _ = events
+                .send(Event::IncidentClosed {
+                    message,
+                    silences: Vec::new(),
+                })
+                .await;
+        });
+    }
+
     fn open_log(&self) -> Result<IncidentLog, incident::LogError> {
         let base = incident::incidents_dir().ok_or_else(|| {
             incident::LogError::io(
@@ -143,7 +230,7 @@ impl Effects {
         let opened = Entry::Opened {
             title: self.title.clone(),
             playbook: path.display().to_string(),
-            playbook_sha256: crate::exec::headless::sha256_hex(&bytes),
+            playbook_sha256: crate::incident::sha256_hex(&bytes),
             version: env!("CARGO_PKG_VERSION").into(),
             drill: self.drill,
         };

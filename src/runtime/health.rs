@@ -13,12 +13,17 @@ pub fn start(
     playbook: &Playbook,
     origin: Instant,
     events: mpsc::Sender<Event>,
+    remote: crate::exec::remote_checks::SshHosts,
 ) -> Result<Option<Scheduler>, String> {
     if playbook.checks.is_empty() {
         return Ok(None);
     }
     let settings = Settings::default();
-    let context = context_for(playbook, HttpOptions::default())?;
+    let mut context = context_for(playbook, HttpOptions::default())?;
+    context.remote = Some(std::sync::Arc::new(remote));
+    // A config file that cannot be read was said at start; checks then use
+    // the environment only.
+    context.alertmanager = crate::config::alertmanager_url().ok().flatten();
     let entries = scheduler::entries(playbook, &settings, &context)?;
     let (tx, mut rx) = mpsc::channel(256);
     let scheduler = Scheduler::start(entries, &settings, tx);

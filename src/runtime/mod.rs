@@ -30,6 +30,9 @@ pub struct ConsoleOptions {
     pub new_incident: bool,
     /// A rehearsal: the incident log is marked as a drill.
     pub drill: bool,
+    /// Opened from an alert: its event (the incident's first after `opened`)
+    /// and the text shown before the playbook.
+    pub alert: Option<crate::alerts::open::FromAlert>,
 }
 
 pub fn run_console(
@@ -64,6 +67,16 @@ pub fn run_console(
     } else {
         resume_open_incident(&path, &secrets, &mut notices)
     };
+    let (first_event, claim) = match options.alert {
+        Some(from) => {
+            notices.push(Event::OpenedFromAlert {
+                name: from.name,
+                notice: from.notice,
+            });
+            (Some(from.entry), Some(from.claim))
+        }
+        None => (None, None),
+    };
     if let Some(problem) = data_dir_problem() {
         notices.push(Event::Notice(format!(
             "INCIDENT LOG NOT WRITABLE: {problem}; set OPSDECK_DATA_DIR"
@@ -73,11 +86,15 @@ pub fn run_console(
     let mut terminal = tui::enter()?;
     let result = runtime.block_on(async {
         let (events_tx, events_rx) = mpsc::channel(256);
+        // One SSH pool for commands and checks: a host's connection is shared.
+        let ssh = crate::exec::ssh::SshPool::from_env();
         let mut sources = Sources {
             health: None,
             events_tx: events_tx.clone(),
             reloader: None,
             origin: Instant::now(),
+            ssh: ssh.clone(),
+            path: path.clone(),
         };
         notices.extend(sources.start_health(&checked));
         match reload::Reloader::start(&path) {
@@ -87,8 +104,15 @@ pub fn run_console(
         for notice in notices {
             app::update(&mut state, notice);
         }
-        let mut effects = Effects::new(path, title, secrets, events_tx);
+        let mut effects = Effects::new(path, title, secrets, events_tx).with_ssh(ssh);
         effects.drill = options.drill;
+        effects.claim = claim;
+        // Opened from an alert: the incident starts now, the alert its first event.
+        if let Some(entry) = first_event {
+            for event in effects.apply(vec![crate::app::Effect::Record(entry)]) {
+                app::update(&mut state, event);
+            }
+        }
         effects.notify = checked.notify.clone();
         if let Some(log) = resumed {
             effects = effects.with_log(log);
@@ -232,6 +256,8 @@ struct Sources {
     reloader: Option<reload::Reloader>,
     /// The console's start: the clock and probe times count from it.
     origin: Instant,
+    ssh: crate::exec::ssh::SshPool,
+    path: PathBuf,
 }
 
 impl Sources {
@@ -239,7 +265,9 @@ impl Sources {
     /// wrong comes back as a notice for the core.
     fn start_health(&mut self, playbook: &Playbook) -> Option<Event> {
         self.health = None;
-        match health::start(playbook, self.origin, self.events_tx.clone()) {
+        let remote =
+            crate::exec::remote_checks::SshHosts::of(playbook, &self.path, self.ssh.clone());
+        match health::start(playbook, self.origin, self.events_tx.clone(), remote) {
             Ok(scheduler) => {
                 self.health = scheduler;
                 None

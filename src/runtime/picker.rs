@@ -60,18 +60,7 @@ async fn pick(
                 },
                 Some(Input::Mouse(mouse)) => {
                     let area = terminal.get_frame().area();
-                    // A click selects the playbook under it; the wheel moves the selection.
-                    match mouse {
-                        Mouse::Wheel { down: true, .. } => picker.select(picker.selected + 1),
-                        Mouse::Wheel { down: false, .. } => {
-                            picker.select(picker.selected.saturating_sub(1))
-                        }
-                        Mouse::Click { column, row } => {
-                            if let Some(index) = ui::picker_row_at(&picker, area, column, row) {
-                                picker.select(index);
-                            }
-                        }
-                    }
+                    on_mouse(&mut picker, area, mouse);
                 }
                 Some(Input::Resize(..)) => {}
                 Some(Input::Failed(err)) => {
@@ -82,6 +71,19 @@ async fn pick(
             _ = sigterm.recv() => return Ok(None),
             _ = sighup.recv() => return Ok(None),
             _ = sigint.recv() => return Ok(None),
+        }
+    }
+}
+
+/// A click selects the entry under it; the wheel moves the selection.
+pub fn on_mouse(picker: &mut Picker, area: ratatui::layout::Rect, mouse: Mouse) {
+    match mouse {
+        Mouse::Wheel { down: true, .. } => picker.select(picker.selected + 1),
+        Mouse::Wheel { down: false, .. } => picker.select(picker.selected.saturating_sub(1)),
+        Mouse::Click { column, row } => {
+            if let Some(index) = ui::picker_row_at(picker, area, column, row) {
+                picker.select(index);
+            }
         }
     }
 }

@@ -93,7 +93,7 @@ impl Reloader {
             ),
             None => crate::plan::check::load(&self.path),
         };
-        let sha256 = crate::exec::headless::sha256_hex(bytes.as_deref().unwrap_or_default());
+        let sha256 = crate::incident::sha256_hex(bytes.as_deref().unwrap_or_default());
         // Unreadable (mid-rename): forget the old bytes so its return reloads.
         self.last = bytes.unwrap_or_default();
         let name = self.path.file_name().unwrap_or_default().to_string_lossy();

@@ -72,6 +72,7 @@ fn explain_check(check: &crate::playbook::model::Check) -> String {
         Probe::Command(cmd) => format!("runs `{cmd}`; healthy when it exits 0"),
         Probe::Prometheus(query) => format!("queries Prometheus: {query}"),
         Probe::Statuspage(url) => format!("reads the provider's status page {url}"),
+        Probe::Alertmanager { matchers, .. } => format!("asks Alertmanager for alerts {matchers}"),
     }
 }
 

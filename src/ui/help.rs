@@ -33,6 +33,14 @@ const ROWS: &[(&[Action], &str)] = &[
     (&[Action::Skip], "skip the step (again: undo)"),
     (&[Action::Note], "add a note to the incident log"),
     (&[Action::Escalation], "escalation contacts"),
+    (
+        &[Action::CloseIncident],
+        "close the incident (asks for a summary)",
+    ),
+    (
+        &[Action::ClaimAlert],
+        "claim the alert: silence it as yours (type its name)",
+    ),
     (&[Action::Search], "search the output"),
     (
         &[Action::NextMatch, Action::PrevMatch],

@@ -53,9 +53,10 @@ pub fn draw(frame: &mut Frame, picker: &Picker, theme: &Theme) {
             Span::styled(format!("{}▏", picker.query), theme.text),
             Span::styled(
                 format!(
-                    "  {}/{} playbooks{invalid}",
+                    "  {}/{} {}{invalid}",
                     picker.hits.len(),
-                    picker.entries.len()
+                    picker.entries.len(),
+                    picker.noun
                 ),
                 theme.muted,
             ),
@@ -89,7 +90,7 @@ fn list(frame: &mut Frame, area: Rect, picker: &Picker, theme: &Theme) {
         .collect();
     let block = Block::default()
         .borders(Borders::ALL)
-        .title(" Playbooks ")
+        .title(format!(" {} ", title_case(picker.noun)))
         .border_style(theme.border_focused);
     let list = List::new(items)
         .block(block)
@@ -132,6 +133,14 @@ fn row(entry: &PickerEntry, hit: &Hit, theme: &Theme) -> Line<'static> {
         spans.push(Span::styled(run, run_style.unwrap_or(base)));
     }
     Line::from(spans)
+}
+
+fn title_case(noun: &str) -> String {
+    let mut chars = noun.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 fn preview(frame: &mut Frame, area: Rect, entry: Option<&PickerEntry>, theme: &Theme) {

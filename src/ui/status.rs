@@ -42,14 +42,21 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         frame.render_widget(Paragraph::new(line), area);
         return;
     }
-    let line = Line::from(vec![
-        Span::styled(format!(" {} ", state.mode.label()), theme.status_bar),
+    let mut spans = vec![Span::styled(
+        format!(" {} ", state.mode.label()),
+        theme.status_bar,
+    )];
+    // Opened from an alert: its name stays in sight.
+    if let Some(alert) = &state.alert_name {
+        spans.push(Span::styled(format!(" ALERT {alert} "), theme.danger));
+    }
+    spans.extend([
         Span::raw(format!(" {} ", state.playbook.title)),
         Span::styled(format!("· {} ", state.source_name), theme.muted),
         Span::raw(format!("· {elapsed} · {} UTC ", state.utc_clock)),
         Span::styled(hints(&state.keymap), theme.muted),
     ]);
-    frame.render_widget(Paragraph::new(line), area);
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
 /// The most used keys as configured: `Enter run  space done …`.

@@ -41,6 +41,8 @@ pub fn context_with(options: HttpOptions, prometheus: Option<String>) -> ProbeCo
     ProbeContext {
         http: HttpClient::new(&options).expect("HTTP client"),
         prometheus,
+        remote: None,
+        alertmanager: None,
     }
 }
 

@@ -1,0 +1,53 @@
+//! From a picked alert to the console on its playbook.
+
+use super::alerts::Listing;
+use crate::alerts::matching::Library;
+use crate::alerts::model::Alert;
+use crate::alerts::open::*;
+use std::path::Path;
+
+/// The alert picker on the terminal; Enter opens the console on the chosen
+/// alert's playbook.
+pub fn pick_and_open(listing: &Listing, library: &Library, alertmanager: &str) -> u8 {
+    let alerts: Vec<&Alert> = listing.alerts().collect();
+    if alerts.is_empty() {
+        return super::alerts::EXIT_OK;
+    }
+    let entries = super::alerts_picker::entries(listing, library, std::time::SystemTime::now());
+    let chosen = match super::alerts_picker::run(entries) {
+        Ok(chosen) => chosen,
+        Err(message) => {
+            eprintln!("opsdeck alerts: {message}");
+            return super::alerts::EXIT_ERROR;
+        }
+    };
+    let Some(alert) = chosen.and_then(|n| alerts.get(n)) else {
+        return super::alerts::EXIT_OK;
+    };
+    // The picker opens only alerts that have a playbook.
+    let Some(playbook) = library.find(alert) else {
+        return super::alerts::EXIT_ERROR;
+    };
+    open(alert, playbook, alertmanager)
+}
+
+pub fn open(alert: &Alert, playbook: &Path, alertmanager: &str) -> u8 {
+    let options = crate::runtime::ConsoleOptions {
+        mode: crate::app::Mode::Live,
+        vars: values(alert),
+        // The alert starts its own incident, with the alert as its first event.
+        new_incident: true,
+        drill: false,
+        alert: Some(FromAlert {
+            entry: entry(alert),
+            notice: notice(alert),
+            name: alert.alertname.clone(),
+            claim: ClaimTarget {
+                alertmanager: alertmanager.to_string(),
+                alert: alert.clone(),
+                playbook: playbook.to_path_buf(),
+            },
+        }),
+    };
+    crate::cli::commands::open_with_theme(playbook, options, None)
+}
