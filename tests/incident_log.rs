@@ -164,6 +164,7 @@ fn secrets_never_reach_events_or_output_files() {
         resolved: "psql 'password=hunter2-very-secret' -c 'select 1'".into(),
         hosts: vec!["db1".into()],
         changes: None,
+        kube: None,
     })
     .unwrap();
     let mut output = log.output_file("login", "db1").unwrap();

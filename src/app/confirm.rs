@@ -125,6 +125,7 @@ mod tests {
             secrets: Vec::new(),
             ssh_config_runs: Vec::new(),
             timeout: std::time::Duration::from_secs(5),
+            kube: None,
         }))
     }
 

@@ -50,6 +50,7 @@ pub fn plan_for(state: &State, command_id: &str) -> Planned {
         values: &state.vars,
         mode: state.mode,
         only_host: None,
+        kube: state.kube.as_ref(),
     })
 }
 

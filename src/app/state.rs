@@ -68,6 +68,8 @@ pub struct State {
     pub source_name: String,
     /// Relative paths in the playbook's SSH settings are resolved against it.
     pub playbook_dir: std::path::PathBuf,
+    /// The kubeconfig's contexts pinned for the incident (the runtime sets it).
+    pub kube: Option<crate::kube::KubeSnapshot>,
     /// Whether each command's text changes things, by id (`plan::dangers`).
     pub dangers: BTreeMap<String, crate::plan::Danger>,
     pub mode: Mode,
@@ -109,6 +111,7 @@ impl State {
             dangers: crate::plan::dangers(&playbook),
             playbook,
             playbook_dir,
+            kube: None,
             source_name,
             mode,
             focus: Focus::Steps,

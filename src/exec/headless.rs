@@ -33,6 +33,8 @@ pub fn exec(path: &Path, playbook: &Playbook, command_id: &str, options: &ExecOp
     } else {
         Mode::Live
     };
+    // The open incident's pinned contexts, or the kubeconfig as it is now.
+    let kube = crate::kube::pin::pinned(path, false);
     let plan = match plan::plan(&Request {
         playbook,
         playbook_dir: &dir,
@@ -40,6 +42,7 @@ pub fn exec(path: &Path, playbook: &Playbook, command_id: &str, options: &ExecOp
         values: &values,
         mode,
         only_host: options.host.as_deref(),
+        kube: Some(&kube),
     }) {
         Planned::Ready(plan) => *plan,
         Planned::Ask(missing) => {
@@ -110,6 +113,11 @@ pub fn exec(path: &Path, playbook: &Playbook, command_id: &str, options: &ExecOp
     let _runtime_context = runtime.enter();
     let redactor = Redactor::new(plan.secrets.clone());
     let mut log = open_incident(path, playbook, redactor.clone());
+    if let Some(log) = &log
+        && let Err(err) = crate::kube::pin::save_if_missing(log.dir(), &kube)
+    {
+        eprintln!("opsdeck: WARNING: the Kubernetes pin is not kept in the incident: {err}");
+    }
     if let (Some(log), Some(url)) = (log.as_mut(), &playbook.notify)
         && let Err(reason) = log.notify_to(url)
     {

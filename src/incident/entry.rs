@@ -35,6 +35,9 @@ pub enum Entry {
         /// Why it counts as changing things, when it does.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         changes: Option<String>,
+        /// A Kubernetes command's context, API server and namespace.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        kube: Option<crate::kube::KubeTarget>,
     },
     CommandStarted {
         command: String,
@@ -120,9 +123,21 @@ impl Entry {
             Entry::StepDone { step } => format!("step done: {step}"),
             Entry::StepSkipped { step } => format!("step skipped: {step}"),
             Entry::StepReopened { step } => format!("step reopened: {step}"),
-            Entry::CommandConfirmed { command, hosts, .. } => {
-                format!("confirmed `{command}` on {}", hosts.join(", "))
-            }
+            Entry::CommandConfirmed {
+                command,
+                hosts,
+                kube,
+                ..
+            } => match kube {
+                Some(kube) => format!(
+                    "confirmed `{command}` on {} in context {}/{} ({})",
+                    hosts.join(", "),
+                    kube.context,
+                    kube.namespace,
+                    kube.server
+                ),
+                None => format!("confirmed `{command}` on {}", hosts.join(", ")),
+            },
             Entry::CommandStarted { command, host } => format!("started `{command}` on {host}"),
             Entry::CommandFinished {
                 command,

@@ -10,6 +10,7 @@ pub mod check;
 mod danger;
 pub mod fill;
 mod hosts;
+mod kube;
 pub mod placeholders;
 pub mod record;
 pub mod values;
@@ -63,6 +64,9 @@ pub struct Request<'a> {
     pub mode: Mode,
     /// `--host H`: only this host of the command's group.
     pub only_host: Option<&'a str>,
+    /// The kubeconfig's contexts pinned when the incident started; `None`
+    /// leaves Kubernetes commands unpinned (for callers without an incident).
+    pub kube: Option<&'a crate::kube::KubeSnapshot>,
 }
 
 /// Where one copy of the command runs.
@@ -95,6 +99,8 @@ pub struct Plan {
     /// (`ProxyCommand …`): shown with the hosts.
     pub ssh_config_runs: Vec<String>,
     pub timeout: Duration,
+    /// The context, API server and namespace of a Kubernetes command.
+    pub kube: Option<crate::kube::KubeTarget>,
 }
 
 impl Plan {
@@ -120,6 +126,9 @@ impl Plan {
         } else {
             format!("{hosts} (ssh_config {})", configs.join(", "))
         };
+        if let Some(kube) = &self.kube {
+            text.push_str(&format!(" → {}", kube.describe()));
+        }
         if !self.ssh_config_runs.is_empty() {
             text.push_str(&format!(
                 "; connecting runs here: {}",
@@ -165,6 +174,10 @@ pub enum Refusal {
     ReadOnly {
         why: String,
     },
+    /// A Kubernetes command whose context cannot be pinned or is read-only.
+    Kube {
+        reason: String,
+    },
     NotInGroup {
         host: String,
         group: String,
@@ -197,6 +210,7 @@ impl Refusal {
             Refusal::ReadOnly { why } => {
                 format!("it changes things ({why}) and read-only mode is on")
             }
+            Refusal::Kube { reason } => reason.clone(),
             Refusal::NotInGroup { host, group, hosts } => format!(
                 "`{host}` is not a host of `{group}`; its hosts are: {}",
                 hosts.join(", ")
@@ -250,11 +264,43 @@ pub fn plan(request: &Request) -> Planned {
             });
         }
     };
-    let danger = danger::danger(command, &filled.script);
+    let mut danger = danger::danger(command, &filled.script);
+    let kube = match kube::kube_target(playbook, command, &filled.script, request.kube) {
+        Ok(kube) => kube,
+        Err(Refusal::Kube { reason }) if danger.changes() => {
+            let why = match &danger {
+                Danger::Changes { why, .. } => why.as_str(),
+                Danger::Reads => "",
+            };
+            return Planned::Refused(Refusal::Kube {
+                reason: format!("it changes things ({why}), and {reason}"),
+            });
+        }
+        Err(refusal) => return Planned::Refused(refusal),
+    };
+    if kube.is_some()
+        && !danger.changes()
+        && let Some(why) = crate::kube::detect::reaches_in(&filled.script)
+    {
+        danger = Danger::Changes {
+            rule: "kubernetes".into(),
+            why,
+        };
+    }
     if let Danger::Changes { why, .. } = &danger
         && request.mode == Mode::ReadOnly
     {
         return Planned::Refused(Refusal::ReadOnly { why: why.clone() });
+    }
+    if let (Danger::Changes { why, .. }, Some(target)) = (&danger, &kube)
+        && kube::read_only_context(request.kube, &target.context)
+    {
+        return Planned::Refused(Refusal::Kube {
+            reason: format!(
+                "it changes things ({why}) and the config file marks context `{}` read-only",
+                target.context
+            ),
+        });
     }
     let hosts = match select_hosts(playbook, command, request.only_host) {
         Ok(hosts) => hosts,
@@ -264,7 +310,12 @@ pub fn plan(request: &Request) -> Planned {
         .iter()
         .map(|host| target(playbook, command, host, request.playbook_dir))
         .collect();
-    let type_to_confirm = danger.changes().then(|| confirm_name(playbook, command));
+    // A change in a cluster is confirmed with the context's name: the one
+    // thing that says which cluster it hits.
+    let type_to_confirm = danger.changes().then(|| match &kube {
+        Some(target) => target.context.clone(),
+        None => confirm_name(playbook, command),
+    });
     Planned::Ready(Box::new(Plan {
         command_id: command.id.clone(),
         script: filled.script,
@@ -281,5 +332,6 @@ pub fn plan(request: &Request) -> Planned {
             .map(|g| g.ssh_config_runs.clone())
             .unwrap_or_default(),
         timeout: command.timeout,
+        kube,
     }))
 }

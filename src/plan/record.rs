@@ -15,6 +15,7 @@ pub fn confirmed(plan: &Plan) -> Entry {
             Danger::Changes { rule, why } => Some(format!("{why} [{rule}]")),
             Danger::Reads => None,
         },
+        kube: plan.kube.clone(),
     }
 }
 

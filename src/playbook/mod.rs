@@ -275,6 +275,7 @@ fn assemble(
         alertmanager: header.alertmanager,
         allow: header.allow,
         notify: header.notify,
+        kube: header.kube,
         steps,
     }
 }

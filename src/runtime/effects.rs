@@ -20,6 +20,8 @@ pub struct Effects {
     pub drill: bool,
     /// The playbook's `notify: {webhook}`, attached to the log when it opens.
     pub notify: Option<String>,
+    /// The Kubernetes contexts pinned at start: kept in the incident when it opens.
+    pub kube_pin: Option<crate::kube::KubeSnapshot>,
     log: Option<IncidentLog>,
     /// Once the log failed, say so once and stop trying for this session.
     log_failed: bool,
@@ -39,6 +41,13 @@ impl Effects {
 
     /// The log, posting to the playbook's webhook when it has one.
     fn notifying(&self, mut log: IncidentLog) -> IncidentLog {
+        if let Some(pin) = &self.kube_pin
+            && let Err(err) = crate::kube::pin::save_if_missing(log.dir(), pin)
+        {
+            let _ = log.append(&Entry::Note {
+                text: format!("the Kubernetes pin could not be kept in the incident: {err}"),
+            });
+        }
         if let Some(url) = &self.notify
             && let Err(reason) = log.notify_to(url)
         {
@@ -56,6 +65,7 @@ impl Effects {
         Effects {
             drill: false,
             notify: None,
+            kube_pin: None,
             playbook_path,
             title,
             log: None,

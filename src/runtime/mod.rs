@@ -61,6 +61,7 @@ pub fn run_console(
     } else {
         resume_open_incident(&path, &secrets, &mut state)
     };
+    state.kube = Some(crate::kube::pin::pinned(&path, options.new_incident));
     if let Some(problem) = data_dir_problem() {
         state.message = Some(format!(
             "INCIDENT LOG NOT WRITABLE: {problem}; set OPSDECK_DATA_DIR"
@@ -83,6 +84,7 @@ pub fn run_console(
         let mut effects = Effects::new(path, title, secrets, events_tx);
         effects.drill = options.drill;
         effects.notify = checked.notify.clone();
+        effects.kube_pin = state.kube.clone();
         if let Some(log) = resumed {
             effects = effects.with_log(log);
         }
