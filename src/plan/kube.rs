@@ -11,7 +11,7 @@ use crate::playbook::model::Command;
 
 /// The command's Kubernetes target, `None` when it runs no `kubectl`, `oc`
 /// or `helm` or runs on another host (whose own kubeconfig applies).
-pub(super) fn kube_target(
+pub fn kube_target(
     playbook: &Playbook,
     command: &Command,
     script: &str,

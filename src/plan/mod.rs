@@ -17,6 +17,7 @@ pub mod values;
 
 pub use danger::{Danger, danger_of, dangers, template_findings};
 pub use hosts::{LOCAL, group_hosts, select_hosts};
+pub use kube::kube_target;
 
 use crate::exec::ssh::SshTarget;
 use crate::playbook::Playbook;
@@ -106,7 +107,16 @@ pub struct Plan {
 impl Plan {
     /// `deploy@web1:2222, web2 (ssh_config ./ssh/config)`: each host as it
     /// will be reached, and the ssh_config that may change how.
+    /// A Kubernetes command's context, API server and namespace follow.
     pub fn where_it_runs(&self) -> String {
+        match &self.kube {
+            Some(kube) => format!("{} → Kubernetes {}", self.where_hosts(), kube.describe()),
+            None => self.where_hosts(),
+        }
+    }
+
+    /// The hosts alone, as [`Plan::where_it_runs`] says them.
+    pub fn where_hosts(&self) -> String {
         let mut configs: Vec<String> = Vec::new();
         for target in &self.targets {
             if let Target::Ssh(SshTarget {
@@ -126,9 +136,6 @@ impl Plan {
         } else {
             format!("{hosts} (ssh_config {})", configs.join(", "))
         };
-        if let Some(kube) = &self.kube {
-            text.push_str(&format!(" → {}", kube.describe()));
-        }
         if !self.ssh_config_runs.is_empty() {
             text.push_str(&format!(
                 "; connecting runs here: {}",

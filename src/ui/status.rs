@@ -44,6 +44,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     }
     let line = Line::from(vec![
         Span::styled(format!(" {} ", state.mode.label()), theme.status_bar),
+        Span::styled(super::kube::status_text(state), theme.accent),
         Span::raw(format!(" {} ", state.playbook.title)),
         Span::styled(format!("· {} ", state.source_name), theme.muted),
         Span::raw(format!("· {elapsed} · {} UTC ", state.utc_clock)),
