@@ -73,10 +73,10 @@ pub struct KubeTarget {
 }
 
 impl KubeTarget {
-    /// ``context `prod` (API server https://api.prod:6443), namespace `payments` ``
+    /// ``context `prod` (API server https://api.prod:6443), default namespace `payments` ``
     pub fn describe(&self) -> String {
         format!(
-            "context `{}` (API server {}), namespace `{}`",
+            "context `{}` (API server {}), default namespace `{}`",
             self.context, self.server, self.namespace
         )
     }

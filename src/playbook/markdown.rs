@@ -28,6 +28,8 @@ struct Section {
     heading: Option<(String, Pos)>,
     content: Range<usize>,
     fences: Vec<Fence>,
+    /// Inline code that is a command (`inline_commands`), in order.
+    inline: Vec<Fence>,
 }
 
 struct Fence {
@@ -43,6 +45,7 @@ pub fn parse_body(body: &str, offset: usize, index: &LineIndex, report: &mut Rep
         heading: None,
         content: 0..body.len(),
         fences: Vec::new(),
+        inline: Vec::new(),
     }];
     let mut h1: Option<(String, Range<usize>)> = None;
     let mut heading: Option<(HeadingLevel, String, Range<usize>)> = None;
@@ -69,9 +72,23 @@ pub fn parse_body(body: &str, offset: usize, index: &LineIndex, report: &mut Rep
                         heading: Some((text, pos(range.start))),
                         content: range.end..body.len(),
                         fences: Vec::new(),
+                        inline: Vec::new(),
                     });
                 } else if h1.is_none() && sections.len() == 1 {
                     h1 = Some((text, range));
+                }
+            }
+            Event::Code(text)
+                if heading.is_none()
+                    && fence.is_none()
+                    && super::inline_commands::is_inline_command(&text) =>
+            {
+                if let Some(section) = sections.last_mut() {
+                    section.inline.push(Fence {
+                        range,
+                        info: "sh".into(),
+                        code: text.trim().to_string(),
+                    });
                 }
             }
             Event::Text(text) | Event::Code(text) => {
@@ -181,7 +198,34 @@ fn build_step(
     };
     let mut n = 0;
     reader.section();
-    for fence in &section.fences {
+    // Fences and inline commands in the order they are written.
+    let mut items: Vec<(&Fence, bool)> = section.fences.iter().map(|f| (f, false)).collect();
+    items.extend(section.inline.iter().map(|f| (f, true)));
+    items.sort_by_key(|(f, _)| f.range.start);
+    for (fence, inline) in items {
+        if inline {
+            // Shown right after the line it stands on.
+            let cut = body[fence.range.end..section.content.end]
+                .find('\n')
+                .map_or(section.content.end, |i| fence.range.end + i + 1)
+                .max(cursor);
+            push_text(cursor, cut, &mut content);
+            cursor = cut;
+            n += 1;
+            let command = build_command(
+                CommandSource {
+                    lang: "sh".into(),
+                    run: fence.code.clone(),
+                    pos: pos(fence.range.start),
+                    default_id: format!("{step_slug}-{n}"),
+                    attrs: Vec::new(),
+                    show_only_key: "run",
+                },
+                report,
+            );
+            content.push(Block::Command(command));
+            continue;
+        }
         push_text(cursor, fence.range.start, &mut content);
         cursor = fence.range.end.min(section.content.end);
         let fence_pos = pos(fence.range.start);

@@ -6,6 +6,7 @@ pub mod describe;
 pub mod diagnostic;
 mod fields;
 pub(crate) mod front_matter;
+pub mod inline_commands;
 pub mod lint;
 mod lint_shapes;
 pub mod markdown;
