@@ -220,3 +220,29 @@ fn a_pinned_context_that_disappeared_or_moved_is_refused() {
     assert_eq!(s.alpha.resource_requests().len(), 1);
     assert_eq!(s.beta.resource_requests(), Vec::<String>::new());
 }
+
+#[test]
+fn the_playbook_and_the_command_can_name_the_context() {
+    if !have_kubectl("the_playbook_and_the_command_can_name_the_context") {
+        return;
+    }
+    let s = setup();
+    let named = "---\ntitle: Pods\nkube: {context: beta, namespace: ops}\n---\n# Pods\n\n## Look\n```sh {id=pods}\nkubectl get pods -o name\n```\n\n```sh {id=on-alpha context=alpha}\nhelm version >/dev/null 2>&1; kubectl get pods -o name\n```\n";
+    std::fs::write(s.world.path("pods.md"), named).unwrap();
+    exec(&s.world, &["pods"]).assert_exit(0);
+    exec(&s.world, &["on-alpha"]).assert_exit(0);
+    assert_eq!(
+        s.beta.resource_requests(),
+        ["GET /api/v1/namespaces/ops/pods"]
+    );
+    assert_eq!(
+        s.alpha.resource_requests(),
+        ["GET /api/v1/namespaces/ops/pods"]
+    );
+    let unknown = "---\ntitle: Pods\nkube: {context: gamma}\n---\n# Pods\n\n## Look\n```sh {id=pods}\nkubectl get pods\n```\n";
+    std::fs::write(s.world.path("pods.md"), unknown).unwrap();
+    let out = exec(&s.world, &["pods"]);
+    out.assert_exit(3);
+    assert!(out.stderr.contains("`gamma` was not in"), "{out:?}");
+    assert!(out.stderr.contains("alpha, beta"), "{out:?}");
+}

@@ -60,7 +60,15 @@ pub fn read(path: &Path) -> Result<Value, String> {
     if text.trim().is_empty() {
         return Ok(Value::Null);
     }
-    serde_saphyr::from_str::<Value>(&text)
+    // A kubeconfig has no use for aliases that multiply: an alias bomb stops early.
+    let options = serde_saphyr::options! {
+        with_snippet: false,
+        alias_limits: serde_saphyr::alias_limits! {
+            max_total_replayed_events: 10_000,
+            max_alias_expansions_per_anchor: 100,
+        },
+    };
+    serde_saphyr::from_str_with_options::<Value>(&text, options)
         .map_err(|e| format!("{shown} is not a kubeconfig (YAML): {e}"))
 }
 

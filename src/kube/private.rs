@@ -36,8 +36,10 @@ const USER_FILES: &[&str] = &["client-certificate", "client-key", "tokenFile"];
 /// writes the private kubeconfig; or says why the command must not run.
 pub fn prepare(target: &KubeTarget) -> Result<PrivateKubeconfig, String> {
     let doc = build(target)?;
+    use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::Builder::new()
         .prefix("opsdeck-kube-")
+        .permissions(std::fs::Permissions::from_mode(0o700))
         .tempdir()
         .map_err(|e| format!("cannot make a private directory for the kubeconfig: {e}"))?;
     let path = dir.path().join("config");
