@@ -246,3 +246,19 @@ fn the_playbook_and_the_command_can_name_the_context() {
     assert!(out.stderr.contains("`gamma` was not in"), "{out:?}");
     assert!(out.stderr.contains("alpha, beta"), "{out:?}");
 }
+
+#[test]
+fn without_a_kubeconfig_a_dry_run_says_why_a_live_run_is_refused() {
+    let s = setup();
+    std::fs::remove_file(s.world.path("kubeconfig")).unwrap();
+    let dry = exec(&s.world, &["pods", "--dry-run"]);
+    dry.assert_exit(0);
+    assert!(
+        dry.stdout.contains("a live run would be refused"),
+        "{dry:?}"
+    );
+    assert!(dry.stdout.contains("cannot read"), "{dry:?}");
+    let live = exec(&s.world, &["pods"]);
+    live.assert_exit(3);
+    assert!(live.stderr.contains("cannot read"), "{live:?}");
+}

@@ -126,6 +126,8 @@ mod tests {
             ssh_config_runs: Vec::new(),
             timeout: std::time::Duration::from_secs(5),
             kube: None,
+            interactive: false,
+            kube_refusal: None,
         }))
     }
 

@@ -89,6 +89,12 @@ pub fn exec(path: &Path, playbook: &Playbook, command_id: &str, options: &ExecOp
         let _ = writeln!(out, "{}", sanitise(&text, Keep::Text));
         return 0;
     }
+    if plan.interactive && !super::terminal_run::have_terminal() {
+        eprintln!(
+            "opsdeck exec: refused to run `{command_id}`: it needs a terminal (it is interactive) and this exec has none; run it from a terminal"
+        );
+        return EXIT_REFUSED;
+    }
     if let Some(name) = &plan.type_to_confirm
         && !options.yes
         && !typed_confirmation(&plan, name)
@@ -98,6 +104,9 @@ pub fn exec(path: &Path, playbook: &Playbook, command_id: &str, options: &ExecOp
             danger_words(&plan.danger)
         );
         return EXIT_REFUSED;
+    }
+    if plan.interactive {
+        return interactive(path, playbook, &plan, &kube);
     }
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -157,6 +166,35 @@ pub fn exec(path: &Path, playbook: &Playbook, command_id: &str, options: &ExecOp
             log.dir().display()
         );
     }
+    headless_run::exit_code(&results)
+}
+
+/// An interactive command on this terminal: its start, end and exit code
+/// are recorded, not what was typed or shown.
+fn interactive(
+    path: &Path,
+    playbook: &Playbook,
+    plan: &Plan,
+    kube: &crate::kube::KubeSnapshot,
+) -> u8 {
+    let mut log = open_incident(path, playbook, Redactor::new(plan.secrets.clone()));
+    if let Some(log) = &log {
+        let _ = crate::kube::pin::save_if_missing(log.dir(), kube);
+    }
+    record(&mut log, &plan::record::confirmed(plan));
+    let host = super::super::plan::LOCAL;
+    record(&mut log, &plan::record::started(&plan.command_id, host));
+    let result = super::terminal_run::run_on_terminal(plan);
+    if let Err(error) = &result {
+        eprintln!(
+            "opsdeck exec: `{}`: {}",
+            plan.command_id,
+            sanitise(error, Keep::Text)
+        );
+    }
+    let entry = plan::record::finished(&plan.command_id, host, &result, String::new(), Vec::new());
+    record(&mut log, &entry);
+    let results = vec![(host.to_string(), result)];
     headless_run::exit_code(&results)
 }
 

@@ -39,7 +39,7 @@ pub const HELD_OPEN_NOTE: &str =
 /// `sh -c` this with the script in `OPSDECK_SCRIPT`: the variable is unset
 /// on the script's first line, before any of it runs, so nothing the script
 /// starts inherits it. `$0`, status and line numbers stay those of `sh -c SCRIPT`.
-const RUN_SCRIPT: &str = r#"eval "unset OPSDECK_SCRIPT; $OPSDECK_SCRIPT""#;
+pub(crate) const RUN_SCRIPT: &str = r#"eval "unset OPSDECK_SCRIPT; $OPSDECK_SCRIPT""#;
 
 /// `sh` set to run `script`, which stays out of argv.
 pub(crate) fn sh_command(script: &str) -> Command {

@@ -14,6 +14,7 @@ pub mod promql;
 pub mod ssh;
 pub mod tail;
 pub mod targets;
+pub mod terminal_run;
 
 use std::time::Duration;
 use tokio::sync::{mpsc, watch};

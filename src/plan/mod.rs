@@ -102,6 +102,11 @@ pub struct Plan {
     pub timeout: Duration,
     /// The context, API server and namespace of a Kubernetes command.
     pub kube: Option<crate::kube::KubeTarget>,
+    /// It needs a terminal (`interactive=true`, `kubectl exec -it`, `oc rsh`,
+    /// `kubectl edit`): it runs on the real one, on this machine.
+    pub interactive: bool,
+    /// In a dry run, why a live run of this Kubernetes command would be refused.
+    pub kube_refusal: Option<String>,
 }
 
 impl Plan {
@@ -109,9 +114,13 @@ impl Plan {
     /// will be reached, and the ssh_config that may change how.
     /// A Kubernetes command's context, API server and namespace follow.
     pub fn where_it_runs(&self) -> String {
-        match &self.kube {
-            Some(kube) => format!("{} → Kubernetes {}", self.where_hosts(), kube.describe()),
-            None => self.where_hosts(),
+        match (&self.kube, &self.kube_refusal) {
+            (Some(kube), _) => format!("{} → Kubernetes {}", self.where_hosts(), kube.describe()),
+            (None, Some(why)) => format!(
+                "{} → Kubernetes: a live run would be refused: {why}",
+                self.where_hosts()
+            ),
+            (None, None) => self.where_hosts(),
         }
     }
 
@@ -272,8 +281,14 @@ pub fn plan(request: &Request) -> Planned {
         }
     };
     let mut danger = danger::danger(command, &filled.script);
+    let mut kube_refusal = None;
     let kube = match kube::kube_target(playbook, command, &filled.script, request.kube) {
         Ok(kube) => kube,
+        // A dry run shows what would run, and says why it would not.
+        Err(Refusal::Kube { reason }) if request.mode.runs_nothing() => {
+            kube_refusal = Some(reason);
+            None
+        }
         Err(Refusal::Kube { reason }) if danger.changes() => {
             let why = match &danger {
                 Danger::Changes { why, .. } => why.as_str(),
@@ -323,6 +338,9 @@ pub fn plan(request: &Request) -> Planned {
         Some(target) => target.context.clone(),
         None => confirm_name(playbook, command),
     });
+    let interactive = (command.interactive
+        || kube.is_some() && crate::kube::detect::needs_terminal(&filled.script))
+        && command.host == LOCAL;
     Planned::Ready(Box::new(Plan {
         command_id: command.id.clone(),
         script: filled.script,
@@ -339,6 +357,8 @@ pub fn plan(request: &Request) -> Planned {
             .map(|g| g.ssh_config_runs.clone())
             .unwrap_or_default(),
         timeout: command.timeout,
+        interactive,
         kube,
+        kube_refusal,
     }))
 }

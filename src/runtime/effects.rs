@@ -1,6 +1,7 @@
 //! Carrying out the core's effects: the incident log and command runs.
 
 mod console_run;
+mod hand_over;
 
 use crate::app::{Effect, Event};
 use crate::exec::driver;
@@ -22,6 +23,8 @@ pub struct Effects {
     pub notify: Option<String>,
     /// The Kubernetes contexts pinned at start: kept in the incident when it opens.
     pub kube_pin: Option<crate::kube::KubeSnapshot>,
+    /// The terminal was handed over: the next frame is drawn from scratch.
+    pub redraw_all: bool,
     log: Option<IncidentLog>,
     /// Once the log failed, say so once and stop trying for this session.
     log_failed: bool,
@@ -66,6 +69,7 @@ impl Effects {
             drill: false,
             notify: None,
             kube_pin: None,
+            redraw_all: false,
             playbook_path,
             title,
             log: None,
@@ -103,6 +107,10 @@ impl Effects {
                     if let Err(error) = self.record(&entry) {
                         feedback.push(Event::LogFailed { error });
                     }
+                }
+                Effect::Run { run, plan, .. } if plan.interactive => {
+                    feedback.extend(hand_over::run(run, &plan));
+                    self.redraw_all = true;
                 }
                 Effect::Run {
                     run,

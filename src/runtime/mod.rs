@@ -180,6 +180,9 @@ async fn event_loop(
             quit |= produced.contains(&Effect::Quit);
             // Effects (log appends included) finish before the next frame is drawn.
             events.extend(effects.apply(produced));
+            if std::mem::take(&mut effects.redraw_all) {
+                terminal.clear()?;
+            }
             dirty = true;
         }
         if quit {
