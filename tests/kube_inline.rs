@@ -11,7 +11,7 @@ use kube_support::{ApiServer, World, have_kubectl, write_kubeconfig};
 use opsdeck::playbook::model::Block;
 use std::path::Path;
 
-const RUNBOOK: &str = "tests/fixtures/runbooks/KubePodCrashLooping.md";
+const RUNBOOK: &str = "tests/fixtures/inline/KubePodCrashLooping.md";
 
 fn runbook() -> opsdeck::playbook::Playbook {
     let loaded = opsdeck::playbook::load(Path::new(RUNBOOK));
@@ -68,7 +68,11 @@ fn exec(world: &World, args: &[&str]) -> common::Output {
 fn alert_labels_fill_them_and_the_dry_run_shows_the_pinned_context_and_server() {
     let server = ApiServer::start("prod");
     let world = world_with(&server);
-    let ids = ["diagnosis-1", "diagnosis-2", "diagnosis-3"];
+    let ids = [
+        "diagnosis-inline-1",
+        "diagnosis-inline-2",
+        "diagnosis-inline-3",
+    ];
     let verbs = ["get pod", "describe pod", "logs"];
     for (id, verb) in ids.iter().zip(verbs) {
         let out = exec(
@@ -111,7 +115,7 @@ fn a_hostile_label_stays_one_word() {
     let out = exec(
         &world,
         &[
-            "diagnosis-2",
+            "diagnosis-inline-2",
             "--alert",
             "namespace=payments",
             "--alert",
@@ -137,7 +141,7 @@ fn an_inline_command_runs_against_the_pinned_context() {
     exec(
         &world,
         &[
-            "diagnosis-1",
+            "diagnosis-inline-1",
             "--alert",
             "namespace=payments",
             "--alert",

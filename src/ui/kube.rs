@@ -10,8 +10,12 @@ pub fn status_text(state: &State) -> String {
     let Some(snapshot) = &state.kube else {
         return String::new();
     };
-    // A cheap look at the text on every frame; the plan reads the command properly.
-    let mentions = |run: &str| ["kubectl", "helm", "oc "].iter().any(|p| run.contains(p));
+    // A cheap look at the words on every frame; the plan reads the command properly.
+    let mentions = |run: &str| {
+        run.split(|c: char| c.is_whitespace() || ";|&()`$".contains(c))
+            .map(|word| word.rsplit('/').next().unwrap_or(word))
+            .any(|word| crate::kube::detect::KUBE_PROGRAMS.contains(&word))
+    };
     if !state.playbook.commands().any(|c| mentions(&c.run)) {
         return String::new();
     }
