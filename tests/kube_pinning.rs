@@ -4,6 +4,7 @@
 
 mod common;
 mod kube_support;
+mod tmux_support;
 
 use common::{Output, run_opsdeck_env};
 use kube_support::{ApiServer, World, have_kubectl, use_context, write_kubeconfig};
@@ -261,4 +262,43 @@ fn without_a_kubeconfig_a_dry_run_says_why_a_live_run_is_refused() {
     let live = exec(&s.world, &["pods"]);
     live.assert_exit(3);
     assert!(live.stderr.contains("cannot read"), "{live:?}");
+}
+
+#[test]
+fn the_console_keeps_its_pinned_context_when_another_terminal_switches() {
+    if !have_kubectl("the_console_keeps_its_pinned_context") {
+        return;
+    }
+    let s = setup();
+    let env: String = s
+        .world
+        .env()
+        .iter()
+        .map(|(k, v)| format!("{k}={v} "))
+        .collect();
+    let script = format!(
+        "{env}{} open {}; echo EXIT=$?; sleep 30",
+        env!("CARGO_BIN_EXE_opsdeck"),
+        s.world.path("pods.md").display()
+    );
+    let Some(tmux) = tmux_support::Tmux::start("kubepin", &script) else {
+        return;
+    };
+    let screen = tmux.wait_for("[pods]");
+    assert!(screen.contains("⎈ alpha/team-a"), "{screen}");
+    // Another terminal switches context after the console started.
+    use_context(&s.world.path("kubeconfig"), "beta");
+    tmux.keys(&["Tab"]);
+    tmux.keys(&["Enter"]);
+    let dialog = tmux.wait_for("Run diagnosis?");
+    assert!(dialog.contains("context `alpha`"), "{dialog}");
+    tmux.keys(&["y"]);
+    tmux.wait_for("pod/alpha-pod");
+    tmux.keys(&["q"]);
+    tmux.wait_for("EXIT=0");
+    assert_eq!(
+        s.alpha.resource_requests(),
+        ["GET /api/v1/namespaces/team-a/pods"]
+    );
+    assert_eq!(s.beta.resource_requests(), Vec::<String>::new());
 }
