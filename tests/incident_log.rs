@@ -232,6 +232,7 @@ fn the_markdown_export_reads_as_a_postmortem() {
         duration_ms: 4200,
         output_file: "output/00004-rollback-web1.internal.log".into(),
         last_lines: vec!["rolled back to v41".into()],
+        kube: None,
     })
     .unwrap();
     log.append(&Entry::Note {

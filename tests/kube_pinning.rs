@@ -91,11 +91,15 @@ fn a_diagnosis_stays_on_the_pinned_context_after_use_context_elsewhere() {
     );
     assert_eq!(s.beta.resource_requests(), Vec::<String>::new());
     let events = events(&s.world);
-    assert_eq!(
-        events.matches(r#""context":"alpha""#).count(),
-        2,
-        "{events}"
-    );
+    // Every command event carries the context: confirmed, started, finished, twice.
+    let command_events: Vec<&str> = events
+        .lines()
+        .filter(|l| l.contains(r#""kind":"command_"#))
+        .collect();
+    assert_eq!(command_events.len(), 6, "{events}");
+    for line in command_events {
+        assert!(line.contains(r#""context":"alpha""#), "{line}");
+    }
     assert!(
         events.contains(&format!(r#""server":"{}""#, s.alpha.url)),
         "{events}"

@@ -183,7 +183,11 @@ fn interactive(
     }
     record(&mut log, &plan::record::confirmed(plan));
     let host = super::super::plan::LOCAL;
-    record(&mut log, &plan::record::started(&plan.command_id, host));
+    let kube = plan.kube.as_ref();
+    record(
+        &mut log,
+        &plan::record::started(&plan.command_id, host, kube),
+    );
     let result = super::terminal_run::run_on_terminal(plan);
     if let Err(error) = &result {
         eprintln!(
@@ -192,7 +196,14 @@ fn interactive(
             sanitise(error, Keep::Text)
         );
     }
-    let entry = plan::record::finished(&plan.command_id, host, &result, String::new(), Vec::new());
+    let entry = plan::record::finished(
+        &plan.command_id,
+        host,
+        &result,
+        String::new(),
+        Vec::new(),
+        kube,
+    );
     record(&mut log, &entry);
     let results = vec![(host.to_string(), result)];
     headless_run::exit_code(&results)

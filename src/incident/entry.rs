@@ -42,6 +42,9 @@ pub enum Entry {
     CommandStarted {
         command: String,
         host: String,
+        /// A Kubernetes command's context, API server and namespace.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        kube: Option<crate::kube::KubeTarget>,
     },
     CommandFinished {
         command: String,
@@ -53,6 +56,9 @@ pub enum Entry {
         duration_ms: u64,
         output_file: String,
         last_lines: Vec<String>,
+        /// A Kubernetes command's context, API server and namespace.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        kube: Option<crate::kube::KubeTarget>,
     },
     CommandRefused {
         command: String,
@@ -138,7 +144,9 @@ impl Entry {
                 ),
                 None => format!("confirmed `{command}` on {}", hosts.join(", ")),
             },
-            Entry::CommandStarted { command, host } => format!("started `{command}` on {host}"),
+            Entry::CommandStarted { command, host, .. } => {
+                format!("started `{command}` on {host}")
+            }
             Entry::CommandFinished {
                 command,
                 host,

@@ -4,6 +4,7 @@
 use super::{Danger, Plan};
 use crate::exec::outcome::HostResult;
 use crate::incident::Entry;
+use crate::kube::KubeTarget;
 
 /// The responder confirmed exactly this plan.
 pub fn confirmed(plan: &Plan) -> Entry {
@@ -19,11 +20,12 @@ pub fn confirmed(plan: &Plan) -> Entry {
     }
 }
 
-/// `host` of the run of `command` began.
-pub fn started(command: &str, host: &str) -> Entry {
+/// `host` of the run of `command` began (in the Kubernetes context `kube`).
+pub fn started(command: &str, host: &str, kube: Option<&KubeTarget>) -> Entry {
     Entry::CommandStarted {
         command: command.to_string(),
         host: host.to_string(),
+        kube: kube.cloned(),
     }
 }
 
@@ -35,6 +37,7 @@ pub fn finished(
     result: &HostResult,
     output_file: String,
     last_lines: Vec<String>,
+    kube: Option<&KubeTarget>,
 ) -> Entry {
     let (exit_code, signal, duration_ms) = match result {
         Ok(f) => (f.exit_code, f.signal, f.duration.as_millis() as u64),
@@ -48,5 +51,6 @@ pub fn finished(
         duration_ms,
         output_file,
         last_lines,
+        kube: kube.cloned(),
     }
 }
