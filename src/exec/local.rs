@@ -74,6 +74,7 @@ pub(crate) async fn run_with_env(
     output: mpsc::Sender<Chunk>,
     mut cancel: watch::Receiver<bool>,
 ) -> std::io::Result<Finished> {
+    // A block: the body keeps the indentation it had in `LocalRunner::run`.
     {
         let started = Instant::now();
         let mut child = sh_command(script)

@@ -3,8 +3,8 @@
 //! when the incident started; looked up in the pinned snapshot (data handed
 //! in by the caller, see `crate::kube::pin`).
 
-use super::Refusal;
 use super::hosts::LOCAL;
+use super::{Danger, Refusal, Request};
 use crate::kube::{KubeSnapshot, KubeTarget, detect};
 use crate::playbook::Playbook;
 use crate::playbook::model::Command;
@@ -64,7 +64,64 @@ pub fn kube_target(
     }))
 }
 
-/// Whether the config file marks `context` read-only.
-pub(super) fn read_only_context(snapshot: Option<&KubeSnapshot>, context: &str) -> bool {
-    snapshot.is_some_and(|s| s.read_only.iter().any(|c| c == context || c == "*"))
+/// The command's Kubernetes target, and in a dry run why a live run would
+/// be refused. What reaches into the cluster (`exec`, `rsh`, …) counts as a
+/// change there: `danger` is raised to say so.
+pub(super) fn resolve(
+    request: &Request,
+    command: &Command,
+    script: &str,
+    danger: &mut Danger,
+) -> Result<(Option<KubeTarget>, Option<String>), Refusal> {
+    let kube = match kube_target(request.playbook, command, script, request.kube) {
+        Ok(kube) => kube,
+        // A dry run shows what would run, and says why it would not.
+        Err(Refusal::Kube { reason }) if request.mode.runs_nothing() => {
+            return Ok((None, Some(reason)));
+        }
+        Err(Refusal::Kube { reason }) => {
+            return Err(Refusal::Kube {
+                reason: match danger {
+                    Danger::Changes { why, .. } => {
+                        format!("it changes things ({why}), and {reason}")
+                    }
+                    Danger::Reads => reason,
+                },
+            });
+        }
+        Err(refusal) => return Err(refusal),
+    };
+    if kube.is_some()
+        && !danger.changes()
+        && let Some(why) = detect::reaches_in(script)
+    {
+        *danger = Danger::Changes {
+            rule: "kubernetes".into(),
+            why,
+        };
+    }
+    Ok((kube, None))
+}
+
+/// Refuses a change on a context the config file marks read-only.
+pub(super) fn read_only_context(
+    request: &Request,
+    danger: &Danger,
+    kube: Option<&KubeTarget>,
+) -> Result<(), Refusal> {
+    let (Danger::Changes { why, .. }, Some(target)) = (danger, kube) else {
+        return Ok(());
+    };
+    let marked = request
+        .kube
+        .is_some_and(|s| s.read_only.iter().any(|c| *c == target.context || c == "*"));
+    if !marked {
+        return Ok(());
+    }
+    Err(Refusal::Kube {
+        reason: format!(
+            "it changes things ({why}) and the config file marks context `{}` read-only",
+            target.context
+        ),
+    })
 }

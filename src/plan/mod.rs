@@ -281,48 +281,17 @@ pub fn plan(request: &Request) -> Planned {
         }
     };
     let mut danger = danger::danger(command, &filled.script);
-    let mut kube_refusal = None;
-    let kube = match kube::kube_target(playbook, command, &filled.script, request.kube) {
-        Ok(kube) => kube,
-        // A dry run shows what would run, and says why it would not.
-        Err(Refusal::Kube { reason }) if request.mode.runs_nothing() => {
-            kube_refusal = Some(reason);
-            None
-        }
-        Err(Refusal::Kube { reason }) if danger.changes() => {
-            let why = match &danger {
-                Danger::Changes { why, .. } => why.as_str(),
-                Danger::Reads => "",
-            };
-            return Planned::Refused(Refusal::Kube {
-                reason: format!("it changes things ({why}), and {reason}"),
-            });
-        }
+    let (kube, kube_refusal) = match kube::resolve(request, command, &filled.script, &mut danger) {
+        Ok(resolved) => resolved,
         Err(refusal) => return Planned::Refused(refusal),
     };
-    if kube.is_some()
-        && !danger.changes()
-        && let Some(why) = crate::kube::detect::reaches_in(&filled.script)
-    {
-        danger = Danger::Changes {
-            rule: "kubernetes".into(),
-            why,
-        };
-    }
     if let Danger::Changes { why, .. } = &danger
         && request.mode == Mode::ReadOnly
     {
         return Planned::Refused(Refusal::ReadOnly { why: why.clone() });
     }
-    if let (Danger::Changes { why, .. }, Some(target)) = (&danger, &kube)
-        && kube::read_only_context(request.kube, &target.context)
-    {
-        return Planned::Refused(Refusal::Kube {
-            reason: format!(
-                "it changes things ({why}) and the config file marks context `{}` read-only",
-                target.context
-            ),
-        });
+    if let Err(refusal) = kube::read_only_context(request, &danger, kube.as_ref()) {
+        return Planned::Refused(refusal);
     }
     let hosts = match select_hosts(playbook, command, request.only_host) {
         Ok(hosts) => hosts,
