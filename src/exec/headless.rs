@@ -105,9 +105,6 @@ pub fn exec(path: &Path, playbook: &Playbook, command_id: &str, options: &ExecOp
         );
         return EXIT_REFUSED;
     }
-    if plan.interactive {
-        return interactive(path, playbook, &plan, &kube);
-    }
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -133,12 +130,16 @@ pub fn exec(path: &Path, playbook: &Playbook, command_id: &str, options: &ExecOp
         let _ = log.append(&Entry::NotifyFailed { reason });
     }
     record(&mut log, &plan::record::confirmed(&plan));
-    let results = runtime.block_on(async {
-        // Dropped at the end of this block: the master connections close.
-        let pool = SshPool::from_env();
-        let runners = super::driver::runners(&plan, playbook, &pool);
-        headless_run::run_streaming(&plan, runners, &redactor, &mut log).await
-    });
+    let results = if plan.interactive {
+        Ok(interactive(&plan, &mut log))
+    } else {
+        runtime.block_on(async {
+            // Dropped at the end of this block: the master connections close.
+            let pool = SshPool::from_env();
+            let runners = super::driver::runners(&plan, playbook, &pool);
+            headless_run::run_streaming(&plan, runners, &redactor, &mut log).await
+        })
+    };
     let results = match results {
         Ok(results) => results,
         Err(err) => {
@@ -172,22 +173,12 @@ pub fn exec(path: &Path, playbook: &Playbook, command_id: &str, options: &ExecOp
 /// An interactive command on this terminal: its start, end and exit code
 /// are recorded, not what was typed or shown.
 fn interactive(
-    path: &Path,
-    playbook: &Playbook,
     plan: &Plan,
-    kube: &crate::kube::KubeSnapshot,
-) -> u8 {
-    let mut log = open_incident(path, playbook, Redactor::new(plan.secrets.clone()));
-    if let Some(log) = &log {
-        let _ = crate::kube::pin::save_if_missing(log.dir(), kube);
-    }
-    record(&mut log, &plan::record::confirmed(plan));
-    let host = super::super::plan::LOCAL;
+    log: &mut Option<IncidentLog>,
+) -> Vec<(String, crate::exec::outcome::HostResult)> {
+    let host = crate::plan::LOCAL;
     let kube = plan.kube.as_ref();
-    record(
-        &mut log,
-        &plan::record::started(&plan.command_id, host, kube),
-    );
+    record(log, &plan::record::started(&plan.command_id, host, kube));
     let result = super::terminal_run::run_on_terminal(plan);
     if let Err(error) = &result {
         eprintln!(
@@ -204,9 +195,8 @@ fn interactive(
         Vec::new(),
         kube,
     );
-    record(&mut log, &entry);
-    let results = vec![(host.to_string(), result)];
-    headless_run::exit_code(&results)
+    record(log, &entry);
+    vec![(host.to_string(), result)]
 }
 
 /// `reads only`, or `changes things: restarts a service [service-control]`.
