@@ -306,3 +306,16 @@ fn the_console_keeps_its_pinned_context_when_another_terminal_switches() {
     );
     assert_eq!(s.beta.resource_requests(), Vec::<String>::new());
 }
+
+#[test]
+fn a_config_file_that_cannot_be_read_marks_every_context_read_only() {
+    let s = setup();
+    std::fs::write(s.world.path("config.yaml"), "kube: {read_only: [alpha]}\n").unwrap();
+    let out = exec(&s.world, &["delete-pod", "--var", "pod=web-1", "--yes"]);
+    out.assert_exit(3);
+    assert!(
+        out.stderr.contains("marks context `alpha` read-only"),
+        "{out:?}"
+    );
+    assert_eq!(s.alpha.requests(), Vec::<String>::new());
+}
