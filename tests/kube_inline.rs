@@ -154,3 +154,38 @@ fn an_inline_command_runs_against_the_pinned_context() {
         ["GET /api/v1/namespaces/payments/pods/api-7"]
     );
 }
+
+fn parse(text: &str) -> opsdeck::playbook::Parsed {
+    opsdeck::playbook::parse(text.as_bytes(), opsdeck::playbook::Form::Markdown, "t.md")
+}
+
+#[test]
+fn an_inline_command_is_classified_like_a_fenced_one() {
+    let parsed = parse(
+        "# T\n\n## S\n\n- Clean up with `kubectl get pods; rm -rf /data`.\n- Or `systemctl restart $(cat /tmp/x)`.\n",
+    );
+    let playbook = parsed.playbook.unwrap();
+    let dangers = opsdeck::plan::dangers(&playbook);
+    let ids: Vec<&str> = playbook.commands().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids, ["s-inline-1", "s-inline-2"]);
+    for id in ids {
+        assert!(dangers[id].changes(), "{id} changes things");
+    }
+}
+
+#[test]
+fn hostile_context_names_in_the_playbook_are_errors() {
+    for text in [
+        "---\ntitle: T\nkube: {context: \"a\\e[2Jb\"}\n---\n# T\n",
+        "---\ntitle: T\nkube: {namespace: \"two words\"}\n---\n# T\n",
+        "---\ntitle: T\nkube: {context: a, cluster: b}\n---\n# T\n",
+        "# T\n\n## S\n```sh {context=\"x y\"}\nkubectl get pods\n```\n",
+    ] {
+        let parsed = parse(text);
+        assert!(
+            parsed.diagnostics.iter().any(|d| d.is_error()),
+            "{text}: {:?}",
+            parsed.diagnostics
+        );
+    }
+}
