@@ -25,6 +25,32 @@ pub struct ConfigFile {
     pub output_budget: Option<OutputBudget>,
     /// Alertmanager's base URL, for `opsdeck alerts`.
     pub alertmanager: Option<String>,
+    /// `kube: {read_only_contexts: [prod]}`: contexts where nothing that
+    /// changes things runs.
+    pub kube: Option<KubeConfig>,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KubeConfig {
+    #[serde(default)]
+    pub read_only_contexts: Vec<String>,
+}
+
+/// The contexts the config file marks read-only (`*`: all of them). A
+/// config file that cannot be read marks all of them: it may have said so.
+pub fn kube_read_only_contexts() -> Vec<String> {
+    let explicit = std::env::var_os("OPSDECK_CONFIG").is_some_and(|p| !p.is_empty());
+    match config_path() {
+        Some(path) if explicit || path.exists() => match read_config(&path) {
+            Ok((config, _)) => config
+                .kube
+                .map(|kube| kube.read_only_contexts)
+                .unwrap_or_default(),
+            Err(_) => vec!["*".into()],
+        },
+        _ => Vec::new(),
+    }
 }
 
 /// What the console and the picker are drawn with.

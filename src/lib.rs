@@ -10,6 +10,7 @@ pub mod drill;
 pub mod exec;
 pub mod health;
 pub mod incident;
+pub mod kube;
 pub mod library;
 pub mod plan;
 pub mod playbook;

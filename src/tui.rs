@@ -90,10 +90,48 @@ pub fn return_input(rx: UnboundedReceiver<Input>) {
     }
 }
 
+/// Set while a command has the terminal: the input thread stops reading.
+static PAUSED: AtomicBool = AtomicBool::new(false);
+/// How long one wait of the input thread lasts, so that it sees `PAUSED` soon.
+const INPUT_POLL: std::time::Duration = std::time::Duration::from_millis(50);
+
+/// Hands the terminal to `run` (a command that needs it): input reading
+/// stops, the screen, raw mode and mouse reporting are restored, and all are
+/// taken back when `run` returns. The caller redraws the whole screen.
+pub fn hand_over<T>(run: impl FnOnce() -> T) -> T {
+    use crossterm::terminal::{EnterAlternateScreen, enable_raw_mode};
+    PAUSED.store(true, Ordering::Relaxed);
+    // The input thread finishes the wait it is in before the command reads.
+    std::thread::sleep(INPUT_POLL * 2);
+    mouse_off();
+    ratatui::restore();
+    let result = run();
+    let _ = enable_raw_mode();
+    let _ = crossterm::execute!(std::io::stdout(), EnterAlternateScreen);
+    if MOUSE.load(Ordering::Relaxed) {
+        let _ = crossterm::execute!(std::io::stdout(), EnableMouseCapture);
+    }
+    PAUSED.store(false, Ordering::Relaxed);
+    result
+}
+
 /// Blocking terminal reads live on their own thread so the async loop never waits on them.
 fn spawn_input_thread(tx: UnboundedSender<Input>) {
     std::thread::spawn(move || {
         loop {
+            // While a command has the terminal its keys are its own: no reading here.
+            if PAUSED.load(Ordering::Relaxed) {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+                continue;
+            }
+            match event::poll(INPUT_POLL) {
+                Ok(false) => continue,
+                Ok(true) => {}
+                Err(err) => {
+                    let _ = tx.send(Input::Failed(err.to_string()));
+                    return;
+                }
+            }
             let input = match event::read() {
                 Ok(event::Event::Key(key)) => match convert_key(key) {
                     Some(key) => Input::Key(key),

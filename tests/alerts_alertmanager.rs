@@ -244,9 +244,17 @@ fn enter_in_the_picker_opens_the_runbook_with_the_alert_labels_filled() {
     let Some(s) = setup("enter_in_the_picker_opens_the_runbook") else {
         return;
     };
+    // The runbook's commands run kubectl: the responder has a cluster to pin.
+    let kubeconfig = s.dir.path().join("kubeconfig");
+    std::fs::write(
+        &kubeconfig,
+        "apiVersion: v1\nkind: Config\nclusters:\n- name: shop\n  cluster:\n    server: http://127.0.0.1:1\nusers:\n- name: me\n  user:\n    token: t\ncontexts:\n- name: shop-prod\n  context:\n    cluster: shop\n    user: me\ncurrent-context: shop-prod\n",
+    )
+    .unwrap();
     let script = format!(
-        "cd {} && OPSDECK_CONFIG=/dev/null OPSDECK_PLAYBOOKS={} OPSDECK_DATA_DIR={} {} alerts --alertmanager {}; echo EXIT=$?; sleep 30",
+        "cd {} && KUBECONFIG={} OPSDECK_CONFIG=/dev/null OPSDECK_PLAYBOOKS={} OPSDECK_DATA_DIR={} {} alerts --alertmanager {}; echo EXIT=$?; sleep 30",
         s.dir.path().display(),
+        kubeconfig.display(),
         s.library().display(),
         s.data().display(),
         env!("CARGO_BIN_EXE_opsdeck"),

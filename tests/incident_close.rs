@@ -26,6 +26,7 @@ fn confirmed(command: &str, changes: bool) -> Entry {
         resolved: format!("./{command}.sh"),
         hosts: vec!["local".into()],
         changes: changes.then(|| "restarts a service".into()),
+        kube: None,
     }
 }
 

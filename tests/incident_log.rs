@@ -215,6 +215,7 @@ fn secrets_never_reach_events_or_output_files() {
         resolved: "psql 'password=hunter2-very-secret' -c 'select 1'".into(),
         hosts: vec!["db1".into()],
         changes: None,
+        kube: None,
     })
     .unwrap();
     let mut output = log.output_file("login", "db1").unwrap();
@@ -296,6 +297,7 @@ fn the_markdown_export_reads_as_a_postmortem() {
         duration_ms: 4200,
         output_file: "output/00004-rollback-web1.internal.log".into(),
         last_lines: vec!["rolled back to v41".into()],
+        kube: None,
     })
     .unwrap();
     log.append(&Entry::Note {

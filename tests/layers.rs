@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 const LAYERS: &[(&str, &[&str])] = &[
     (
         "foundation",
-        &["shell", "terminal_text", "yaml_file", "library"],
+        &["shell", "terminal_text", "yaml_file", "library", "kube"],
     ),
     (
         "sources",

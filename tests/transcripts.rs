@@ -57,6 +57,7 @@ fn planned(playbook: &Playbook, id: &str) -> Planned {
         values: &BTreeMap::new(),
         mode: Mode::DryRun,
         only_host: None,
+        kube: None,
     })
 }
 

@@ -125,6 +125,9 @@ mod tests {
             secrets: Vec::new(),
             ssh_config_runs: Vec::new(),
             timeout: std::time::Duration::from_secs(5),
+            kube: None,
+            interactive: false,
+            kube_refusal: None,
         }))
     }
 

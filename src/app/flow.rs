@@ -50,6 +50,7 @@ pub fn plan_for(state: &State, command_id: &str) -> Planned {
         values: &state.vars,
         mode: state.mode,
         only_host: None,
+        kube: state.kube.as_ref(),
     })
 }
 
@@ -92,6 +93,9 @@ fn launch(state: &mut State, plan: Plan) -> Vec<Effect> {
         plan.hosts.clone(),
         RunStatus::Running,
     );
+    if let Some(started) = state.output.get_mut(run) {
+        started.kube = plan.kube.clone();
+    }
     vec![
         Effect::Secrets(plan.secrets.clone()),
         Effect::Record(record::confirmed(&plan)),
@@ -108,7 +112,8 @@ pub fn on_host_started(state: &mut State, run_id: u64, host: usize) -> Vec<Effec
         return Vec::new();
     };
     let host = run.hosts.get(host).map_or("", String::as_str);
-    vec![Effect::Record(record::started(&run.command_id, host))]
+    let kube = run.kube.as_ref();
+    vec![Effect::Record(record::started(&run.command_id, host, kube))]
 }
 
 pub fn on_host_finished(
@@ -123,7 +128,8 @@ pub fn on_host_finished(
         return Vec::new();
     };
     let host = run.hosts.get(host).map_or("", String::as_str);
-    let entry = record::finished(&run.command_id, host, result, output_file, last_lines);
+    let kube = run.kube.as_ref();
+    let entry = record::finished(&run.command_id, host, result, output_file, last_lines, kube);
     vec![Effect::Record(entry)]
 }
 

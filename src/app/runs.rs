@@ -58,6 +58,8 @@ pub struct Run {
     /// number `dropped + i` (numbers stay stable as the front is dropped).
     pub dropped: u64,
     pub status: RunStatus,
+    /// The Kubernetes context it runs against, recorded with its start and end.
+    pub kube: Option<crate::kube::KubeTarget>,
     /// Output lines dropped from memory, and their bytes.
     dropped_lines: u64,
     dropped_bytes: u64,
@@ -76,6 +78,7 @@ impl Run {
             lines: VecDeque::new(),
             dropped: 0,
             status,
+            kube: None,
             dropped_lines: 0,
             dropped_bytes: 0,
             held: 0,

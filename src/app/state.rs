@@ -74,6 +74,8 @@ pub struct State {
     pub source_name: String,
     /// Relative paths in the playbook's SSH settings are resolved against it.
     pub playbook_dir: std::path::PathBuf,
+    /// The kubeconfig's contexts pinned for the incident (the runtime sets it).
+    pub kube: Option<crate::kube::KubeSnapshot>,
     /// Whether each command's text changes things, by id (`plan::dangers`).
     pub dangers: BTreeMap<String, crate::plan::Danger>,
     pub mode: Mode,
@@ -112,6 +114,8 @@ pub struct Setup {
     pub keymap: super::keymap::Keymap,
     /// Bytes of command output kept across all runs.
     pub output_budget: usize,
+    /// The Kubernetes contexts pinned for this incident.
+    pub kube: crate::kube::KubeSnapshot,
 }
 
 impl State {
@@ -123,6 +127,7 @@ impl State {
         state.output.set_budget(setup.output_budget);
         state.vars = setup.vars;
         state.keymap = setup.keymap;
+        state.kube = Some(setup.kube);
         state
     }
 
@@ -137,6 +142,7 @@ impl State {
             dangers: crate::plan::dangers(&playbook),
             playbook,
             playbook_dir,
+            kube: None,
             source_name,
             mode,
             focus: Focus::Steps,

@@ -41,7 +41,12 @@ pub fn runners(plan: &Plan, playbook: &Playbook, pool: &SshPool) -> Vec<AnyRunne
     plan.targets
         .iter()
         .map(|target| match target {
-            Target::Local => AnyRunner::Local(LocalRunner),
+            Target::Local => match &plan.kube {
+                Some(kube) => AnyRunner::Kube(crate::exec::kube_runner::KubeRunner {
+                    target: kube.clone(),
+                }),
+                None => AnyRunner::Local(LocalRunner),
+            },
             Target::Ssh(ssh) => AnyRunner::Ssh(SshRunner::new(pool, ssh)),
             Target::Prometheus => AnyRunner::Promql(PromqlRunner::for_playbook(playbook)),
         })

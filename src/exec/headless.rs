@@ -33,6 +33,8 @@ pub fn exec(path: &Path, playbook: &Playbook, command_id: &str, options: &ExecOp
     } else {
         Mode::Live
     };
+    // The open incident's pinned contexts, or the kubeconfig as it is now.
+    let kube = crate::exec::kube_pin::pinned(path, false);
     let plan = match plan::plan(&Request {
         playbook,
         playbook_dir: &dir,
@@ -40,6 +42,7 @@ pub fn exec(path: &Path, playbook: &Playbook, command_id: &str, options: &ExecOp
         values: &values,
         mode,
         only_host: options.host.as_deref(),
+        kube: Some(&kube),
     }) {
         Planned::Ready(plan) => *plan,
         Planned::Ask(missing) => {
@@ -86,6 +89,12 @@ pub fn exec(path: &Path, playbook: &Playbook, command_id: &str, options: &ExecOp
         let _ = writeln!(out, "{}", sanitise(&text, Keep::Text));
         return 0;
     }
+    if plan.interactive && !super::terminal_run::have_terminal() {
+        eprintln!(
+            "opsdeck exec: refused to run `{command_id}`: it needs a terminal (it is interactive) and this exec has none; run it from a terminal"
+        );
+        return EXIT_REFUSED;
+    }
     if let Some(name) = &plan.type_to_confirm
         && !options.yes
         && !typed_confirmation(&plan, name)
@@ -110,18 +119,27 @@ pub fn exec(path: &Path, playbook: &Playbook, command_id: &str, options: &ExecOp
     let _runtime_context = runtime.enter();
     let redactor = Redactor::new(plan.secrets.clone());
     let mut log = open_incident(path, playbook, redactor.clone());
+    if let Some(log) = &log
+        && let Err(err) = crate::exec::kube_pin::save_if_missing(log.dir(), &kube)
+    {
+        eprintln!("opsdeck: WARNING: the Kubernetes pin is not kept in the incident: {err}");
+    }
     if let (Some(log), Some(url)) = (log.as_mut(), &playbook.notify)
         && let Err(reason) = log.notify_to(url)
     {
         let _ = log.append(&Entry::NotifyFailed { reason });
     }
     record(&mut log, &plan::record::confirmed(&plan));
-    let results = runtime.block_on(async {
-        // Dropped at the end of this block: the master connections close.
-        let pool = SshPool::from_env();
-        let runners = super::driver::runners(&plan, playbook, &pool);
-        headless_run::run_streaming(&plan, runners, &redactor, &mut log).await
-    });
+    let results = if plan.interactive {
+        Ok(interactive(&plan, &mut log))
+    } else {
+        runtime.block_on(async {
+            // Dropped at the end of this block: the master connections close.
+            let pool = SshPool::from_env();
+            let runners = super::driver::runners(&plan, playbook, &pool);
+            headless_run::run_streaming(&plan, runners, &redactor, &mut log).await
+        })
+    };
     let results = match results {
         Ok(results) => results,
         Err(err) => {
@@ -150,6 +168,35 @@ pub fn exec(path: &Path, playbook: &Playbook, command_id: &str, options: &ExecOp
         );
     }
     headless_run::exit_code(&results)
+}
+
+/// An interactive command on this terminal: its start, end and exit code
+/// are recorded, not what was typed or shown.
+fn interactive(
+    plan: &Plan,
+    log: &mut Option<IncidentLog>,
+) -> Vec<(String, crate::exec::outcome::HostResult)> {
+    let host = crate::plan::LOCAL;
+    let kube = plan.kube.as_ref();
+    record(log, &plan::record::started(&plan.command_id, host, kube));
+    let result = super::terminal_run::run_on_terminal(plan);
+    if let Err(error) = &result {
+        eprintln!(
+            "opsdeck exec: `{}`: {}",
+            plan.command_id,
+            sanitise(error, Keep::Text)
+        );
+    }
+    let entry = plan::record::finished(
+        &plan.command_id,
+        host,
+        &result,
+        String::new(),
+        Vec::new(),
+        kube,
+    );
+    record(log, &entry);
+    vec![(host.to_string(), result)]
 }
 
 /// `reads only`, or `changes things: restarts a service [service-control]`.

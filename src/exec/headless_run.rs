@@ -45,7 +45,8 @@ pub async fn run_streaming(
         let Some(report) = report else { break };
         match report {
             Report::Started { host } => {
-                let entry = record::started(&plan.command_id, &plan.hosts[host]);
+                let entry =
+                    record::started(&plan.command_id, &plan.hosts[host], plan.kube.as_ref());
                 super::headless::record(log, &entry);
             }
             Report::Output { host, chunk } => {
@@ -70,8 +71,14 @@ pub async fn run_streaming(
                         eprintln!("{label}opsdeck: {line}");
                     }
                 }
-                let entry =
-                    record::finished(&plan.command_id, name, &result, output_file, last_lines);
+                let entry = record::finished(
+                    &plan.command_id,
+                    name,
+                    &result,
+                    output_file,
+                    last_lines,
+                    plan.kube.as_ref(),
+                );
                 super::headless::record(log, &entry);
                 results[host] = Some(result);
             }

@@ -44,10 +44,26 @@ impl Runner for LocalRunner {
         script: &str,
         timeout: Duration,
         output: mpsc::Sender<Chunk>,
-        mut cancel: watch::Receiver<bool>,
+        cancel: watch::Receiver<bool>,
     ) -> std::io::Result<Finished> {
+        run_with_env(script, &[], timeout, output, cancel).await
+    }
+}
+
+/// Runs `script` like [`LocalRunner`] with `env` added to its environment
+/// (a Kubernetes command's `KUBECONFIG`): the environment, never argv.
+pub(crate) async fn run_with_env(
+    script: &str,
+    env: &[(&str, &std::ffi::OsStr)],
+    timeout: Duration,
+    output: mpsc::Sender<Chunk>,
+    mut cancel: watch::Receiver<bool>,
+) -> std::io::Result<Finished> {
+    // A block: the body keeps the indentation it had in `LocalRunner::run`.
+    {
         let started = Instant::now();
         let mut child = sh_command(script)
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

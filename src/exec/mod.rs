@@ -12,11 +12,14 @@ pub mod local;
 /// How a run ended is plan data (the core records it); runners produce it.
 pub use crate::plan::outcome;
 pub use crate::plan::outcome::Finished;
+pub mod kube_pin;
+pub mod kube_runner;
 pub mod promql;
 pub mod remote_checks;
 pub mod ssh;
 pub mod tail;
 pub mod targets;
+pub mod terminal_run;
 
 use std::time::Duration;
 use tokio::sync::{mpsc, watch};

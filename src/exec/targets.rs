@@ -14,6 +14,8 @@ pub enum AnyRunner {
     Ssh(SshRunner),
     /// A `promql` block: a query against Prometheus, wherever `host` says.
     Promql(PromqlRunner),
+    /// A Kubernetes command on this machine, held to its pinned context.
+    Kube(crate::exec::kube_runner::KubeRunner),
 }
 
 impl Runner for AnyRunner {
@@ -28,6 +30,7 @@ impl Runner for AnyRunner {
             AnyRunner::Local(local) => local.run(script, timeout, output, cancel).await,
             AnyRunner::Ssh(ssh) => ssh.run(script, timeout, output, cancel).await,
             AnyRunner::Promql(query) => query.run(script, timeout, output, cancel).await,
+            AnyRunner::Kube(kube) => kube.run(script, timeout, output, cancel).await,
         }
     }
 }

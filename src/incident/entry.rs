@@ -35,10 +35,16 @@ pub enum Entry {
         /// Why it counts as changing things, when it does.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         changes: Option<String>,
+        /// A Kubernetes command's context, API server and namespace.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        kube: Option<crate::kube::KubeTarget>,
     },
     CommandStarted {
         command: String,
         host: String,
+        /// A Kubernetes command's context, API server and namespace.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        kube: Option<crate::kube::KubeTarget>,
     },
     CommandFinished {
         command: String,
@@ -50,6 +56,9 @@ pub enum Entry {
         duration_ms: u64,
         output_file: String,
         last_lines: Vec<String>,
+        /// A Kubernetes command's context, API server and namespace.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        kube: Option<crate::kube::KubeTarget>,
     },
     CommandRefused {
         command: String,
@@ -156,10 +165,24 @@ impl Entry {
             Entry::StepDone { step } => format!("step done: {step}"),
             Entry::StepSkipped { step } => format!("step skipped: {step}"),
             Entry::StepReopened { step } => format!("step reopened: {step}"),
-            Entry::CommandConfirmed { command, hosts, .. } => {
-                format!("confirmed `{command}` on {}", hosts.join(", "))
+            Entry::CommandConfirmed {
+                command,
+                hosts,
+                kube,
+                ..
+            } => match kube {
+                Some(kube) => format!(
+                    "confirmed `{command}` on {} in context {}/{} ({})",
+                    hosts.join(", "),
+                    kube.context,
+                    kube.namespace,
+                    kube.server
+                ),
+                None => format!("confirmed `{command}` on {}", hosts.join(", ")),
+            },
+            Entry::CommandStarted { command, host, .. } => {
+                format!("started `{command}` on {host}")
             }
-            Entry::CommandStarted { command, host } => format!("started `{command}` on {host}"),
             Entry::CommandFinished {
                 command,
                 host,

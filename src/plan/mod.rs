@@ -12,6 +12,7 @@ pub mod fill;
 mod hosts;
 /// Placeholders are part of the playbook format; kept here too for readers of the plan.
 pub use crate::playbook::placeholders;
+mod kube;
 pub mod outcome;
 pub mod record;
 pub mod ssh_target;
@@ -20,6 +21,7 @@ pub mod values;
 pub use crate::playbook::placeholders::template_findings;
 pub use danger::{Danger, danger_of, dangers};
 pub use hosts::{LOCAL, group_hosts, select_hosts};
+pub use kube::kube_target;
 
 use crate::playbook::Playbook;
 use fill::{FillError, Missing, fill};
@@ -67,6 +69,9 @@ pub struct Request<'a> {
     pub mode: Mode,
     /// `--host H`: only this host of the command's group.
     pub only_host: Option<&'a str>,
+    /// The kubeconfig's contexts pinned when the incident started; `None`
+    /// leaves Kubernetes commands unpinned (for callers without an incident).
+    pub kube: Option<&'a crate::kube::KubeSnapshot>,
 }
 
 /// Where one copy of the command runs.
@@ -99,12 +104,32 @@ pub struct Plan {
     /// (`ProxyCommand …`): shown with the hosts.
     pub ssh_config_runs: Vec<String>,
     pub timeout: Duration,
+    /// The context, API server and namespace of a Kubernetes command.
+    pub kube: Option<crate::kube::KubeTarget>,
+    /// It needs a terminal (`interactive=true`, `kubectl exec -it`, `oc rsh`,
+    /// `kubectl edit`): it runs on the real one, on this machine.
+    pub interactive: bool,
+    /// In a dry run, why a live run of this Kubernetes command would be refused.
+    pub kube_refusal: Option<String>,
 }
 
 impl Plan {
     /// `deploy@web1:2222, web2 (ssh_config ./ssh/config)`: each host as it
     /// will be reached, and the ssh_config that may change how.
+    /// A Kubernetes command's context, API server and namespace follow.
     pub fn where_it_runs(&self) -> String {
+        match (&self.kube, &self.kube_refusal) {
+            (Some(kube), _) => format!("{} → Kubernetes {}", self.where_hosts(), kube.describe()),
+            (None, Some(why)) => format!(
+                "{} → Kubernetes: a live run would be refused: {why}",
+                self.where_hosts()
+            ),
+            (None, None) => self.where_hosts(),
+        }
+    }
+
+    /// The hosts alone, as [`Plan::where_it_runs`] says them.
+    pub fn where_hosts(&self) -> String {
         let mut configs: Vec<String> = Vec::new();
         for target in &self.targets {
             if let Target::Ssh(SshTarget {
@@ -169,6 +194,10 @@ pub enum Refusal {
     ReadOnly {
         why: String,
     },
+    /// A Kubernetes command whose context cannot be pinned or is read-only.
+    Kube {
+        reason: String,
+    },
     NotInGroup {
         host: String,
         group: String,
@@ -201,6 +230,7 @@ impl Refusal {
             Refusal::ReadOnly { why } => {
                 format!("it changes things ({why}) and read-only mode is on")
             }
+            Refusal::Kube { reason } => reason.clone(),
             Refusal::NotInGroup { host, group, hosts } => format!(
                 "`{host}` is not a host of `{group}`; its hosts are: {}",
                 hosts.join(", ")
@@ -254,11 +284,18 @@ pub fn plan(request: &Request) -> Planned {
             });
         }
     };
-    let danger = danger::danger(command, &filled.script);
+    let mut danger = danger::danger(command, &filled.script);
+    let (kube, kube_refusal) = match kube::resolve(request, command, &filled.script, &mut danger) {
+        Ok(resolved) => resolved,
+        Err(refusal) => return Planned::Refused(refusal),
+    };
     if let Danger::Changes { why, .. } = &danger
         && request.mode == Mode::ReadOnly
     {
         return Planned::Refused(Refusal::ReadOnly { why: why.clone() });
+    }
+    if let Err(refusal) = kube::read_only_context(request, &danger, kube.as_ref()) {
+        return Planned::Refused(refusal);
     }
     let hosts = match select_hosts(playbook, command, request.only_host) {
         Ok(hosts) => hosts,
@@ -268,7 +305,15 @@ pub fn plan(request: &Request) -> Planned {
         .iter()
         .map(|host| target(playbook, command, host, request.playbook_dir))
         .collect();
-    let type_to_confirm = danger.changes().then(|| confirm_name(playbook, command));
+    // A change in a cluster is confirmed with the context's name: the one
+    // thing that says which cluster it hits.
+    let type_to_confirm = danger.changes().then(|| match &kube {
+        Some(target) => target.context.clone(),
+        None => confirm_name(playbook, command),
+    });
+    let interactive = (command.interactive
+        || kube.is_some() && crate::kube::detect::needs_terminal(&filled.script))
+        && command.host == LOCAL;
     Planned::Ready(Box::new(Plan {
         command_id: command.id.clone(),
         script: filled.script,
@@ -285,5 +330,8 @@ pub fn plan(request: &Request) -> Planned {
             .map(|g| g.ssh_config_runs.clone())
             .unwrap_or_default(),
         timeout: command.timeout,
+        interactive,
+        kube,
+        kube_refusal,
     }))
 }

@@ -4,6 +4,7 @@
 use super::outcome::HostResult;
 use super::{Danger, Plan};
 use crate::incident::Entry;
+use crate::kube::KubeTarget;
 
 /// The responder confirmed exactly this plan.
 pub fn confirmed(plan: &Plan) -> Entry {
@@ -15,14 +16,16 @@ pub fn confirmed(plan: &Plan) -> Entry {
             Danger::Changes { rule, why } => Some(format!("{why} [{rule}]")),
             Danger::Reads => None,
         },
+        kube: plan.kube.clone(),
     }
 }
 
-/// `host` of the run of `command` began.
-pub fn started(command: &str, host: &str) -> Entry {
+/// `host` of the run of `command` began (in the Kubernetes context `kube`).
+pub fn started(command: &str, host: &str, kube: Option<&KubeTarget>) -> Entry {
     Entry::CommandStarted {
         command: command.to_string(),
         host: host.to_string(),
+        kube: kube.cloned(),
     }
 }
 
@@ -34,6 +37,7 @@ pub fn finished(
     result: &HostResult,
     output_file: String,
     last_lines: Vec<String>,
+    kube: Option<&KubeTarget>,
 ) -> Entry {
     let (exit_code, signal, duration_ms) = match result {
         Ok(f) => (f.exit_code, f.signal, f.duration.as_millis() as u64),
@@ -47,5 +51,6 @@ pub fn finished(
         duration_ms,
         output_file,
         last_lines,
+        kube: kube.cloned(),
     }
 }

@@ -18,6 +18,7 @@ pub const FENCE_KEYS: &[&str] = &[
     "allow",
     "id",
     "host",
+    "context",
     "kind",
     "timeout",
     "verify",
@@ -122,6 +123,7 @@ pub fn build_command(source: CommandSource, report: &mut Report) -> Command {
         inside: None,
         not_shell: None,
         allow: Vec::new(),
+        context: None,
         pos: source.pos,
         attr_pos: source
             .attrs
@@ -158,6 +160,10 @@ fn apply(command: &mut Command, attr: &Attr, show_only_key: &str, report: &mut R
             "an id of letters, digits, `-` and `_`, e.g. `recent-deploys`",
         )),
         "host" if !value.is_empty() => command.host = value.to_string(),
+        "context" if crate::kube::context::is_context_name(value) => {
+            command.context = Some(value.to_string());
+        }
+        "context" => report.push(bad_value(attr, "a Kubernetes context name")),
         "kind" => match value {
             "diagnose" => command.kind = Kind::Diagnose,
             "remediate" => command.kind = Kind::Remediate,

@@ -25,6 +25,7 @@ pub const TOP_LEVEL_KEYS: &[&str] = &[
     "summary",
     "allow",
     "notify",
+    "kube",
     "steps",
 ];
 
@@ -34,6 +35,7 @@ pub struct Header<'a> {
     pub summary: Option<String>,
     pub allow: Vec<String>,
     pub notify: Option<String>,
+    pub kube: Option<super::model::KubeHeader>,
     pub service: Option<String>,
     pub owners: Vec<String>,
     pub escalation: Vec<Contact>,
@@ -69,6 +71,7 @@ pub fn read_header<'a>(node: &'a Node, report: &mut Report) -> Header<'a> {
             .map(|n| read_allow(n, report))
             .unwrap_or_default(),
         notify: top.get("notify").and_then(|n| read_notify(n, report)),
+        kube: top.get("kube").and_then(|n| read_kube(n, report)),
         service: top.string("service", report),
         owners: top
             .get("owners")
@@ -355,6 +358,34 @@ fn read_notify(node: &Node, report: &mut Report) -> Option<String> {
     let f = Fields::new(node, "`notify`", &["webhook"], Strictness::Strict, report)?;
     f.get("webhook")
         .and_then(|n| checked_url(n, "webhook", true, report))
+}
+
+/// `kube: {context: NAME, namespace: NAME}`: the cluster of its Kubernetes commands.
+fn read_kube(node: &Node, report: &mut Report) -> Option<super::model::KubeHeader> {
+    let f = Fields::new(
+        node,
+        "`kube`",
+        &["context", "namespace"],
+        Strictness::Strict,
+        report,
+    )?;
+    let mut name = |key: &str| {
+        let value = f.string(key, report)?;
+        if crate::kube::context::is_context_name(&value) {
+            Some(value)
+        } else {
+            report.push(Diagnostic::error(
+                "bad-value",
+                node.pos,
+                format!("`kube.{key}` is not a usable name: {value:?}"),
+            ));
+            None
+        }
+    };
+    Some(super::model::KubeHeader {
+        context: name("context"),
+        namespace: name("namespace"),
+    })
 }
 
 /// `allow: [rule, ...]`: lint rule names, each checked.

@@ -28,12 +28,16 @@ struct Section {
     heading: Option<(String, Pos)>,
     content: Range<usize>,
     fences: Vec<Fence>,
+    /// Inline code that is a command (`inline_commands`), in order.
+    inline: Vec<Fence>,
 }
 
 struct Fence {
     range: Range<usize>,
     info: String,
     code: String,
+    /// An inline command: where the paragraph or list item holding it ends.
+    block_end: usize,
 }
 
 /// Parses `body`, which starts at byte `offset` of the file indexed by `index`.
@@ -43,10 +47,13 @@ pub fn parse_body(body: &str, offset: usize, index: &LineIndex, report: &mut Rep
         heading: None,
         content: 0..body.len(),
         fences: Vec::new(),
+        inline: Vec::new(),
     }];
     let mut h1: Option<(String, Range<usize>)> = None;
     let mut heading: Option<(HeadingLevel, String, Range<usize>)> = None;
     let mut fence: Option<Fence> = None;
+    // The paragraphs and list items open where the parser stands.
+    let mut blocks: Vec<Range<usize>> = Vec::new();
 
     for (event, range) in
         Parser::new_ext(body, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH)
@@ -69,10 +76,29 @@ pub fn parse_body(body: &str, offset: usize, index: &LineIndex, report: &mut Rep
                         heading: Some((text, pos(range.start))),
                         content: range.end..body.len(),
                         fences: Vec::new(),
+                        inline: Vec::new(),
                     });
                 } else if h1.is_none() && sections.len() == 1 {
                     h1 = Some((text, range));
                 }
+            }
+            Event::Code(text)
+                if heading.is_none()
+                    && fence.is_none()
+                    && super::inline_commands::is_inline_command(&text) =>
+            {
+                if let Some(section) = sections.last_mut() {
+                    section.inline.push(Fence {
+                        block_end: blocks.last().map_or(range.end, |b: &Range<usize>| b.end),
+                        range,
+                        info: "sh".into(),
+                        code: text.trim().to_string(),
+                    });
+                }
+            }
+            Event::Start(Tag::Paragraph | Tag::Item) => blocks.push(range),
+            Event::End(TagEnd::Paragraph | TagEnd::Item) => {
+                blocks.pop();
             }
             Event::Text(text) | Event::Code(text) => {
                 if let Some((_, heading_text, _)) = heading.as_mut() {
@@ -86,6 +112,7 @@ pub fn parse_body(body: &str, offset: usize, index: &LineIndex, report: &mut Rep
                     range,
                     info: info.to_string(),
                     code: String::new(),
+                    block_end: 0,
                 });
             }
             Event::End(TagEnd::CodeBlock) => {
@@ -180,8 +207,36 @@ fn build_step(
         }
     };
     let mut n = 0;
+    let mut inline_n = 0;
+    let mut inline_at = Vec::new();
     reader.section();
-    for fence in &section.fences {
+    // Fences and inline commands in the order they are written.
+    let mut items: Vec<(&Fence, bool)> = section.fences.iter().map(|f| (f, false)).collect();
+    items.extend(section.inline.iter().map(|f| (f, true)));
+    items.sort_by_key(|(f, _)| f.range.start);
+    for (fence, inline) in items {
+        if inline {
+            // Shown right after the paragraph or list item it stands in.
+            let cut = fence.block_end.clamp(cursor, section.content.end);
+            push_text(cursor, cut, &mut content);
+            cursor = cut;
+            inline_n += 1;
+            let command = build_command(
+                CommandSource {
+                    lang: "sh".into(),
+                    run: fence.code.clone(),
+                    pos: pos(fence.range.start),
+                    // Numbered apart: fenced commands keep their ids.
+                    default_id: format!("{step_slug}-inline-{inline_n}"),
+                    attrs: Vec::new(),
+                    show_only_key: "run",
+                },
+                report,
+            );
+            inline_at.push(content.len());
+            content.push(Block::Command(command));
+            continue;
+        }
         push_text(cursor, fence.range.start, &mut content);
         cursor = fence.range.end.min(section.content.end);
         let fence_pos = pos(fence.range.start);
@@ -246,6 +301,7 @@ fn build_step(
         }
     }
     push_text(cursor, section.content.end, &mut content);
+    same_host_as_fences(&mut content, &inline_at);
     if section.heading.is_none() && content.is_empty() {
         return None;
     }
@@ -254,6 +310,30 @@ fn build_step(
         content,
         pos: step_pos,
     })
+}
+
+/// Inline commands run where the step's fenced commands run, when those all
+/// name one host: prose next to `host=app` fences is about that host.
+fn same_host_as_fences(content: &mut [Block], inline_at: &[usize]) {
+    let mut hosts = content
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !inline_at.contains(i))
+        .filter_map(|(_, block)| match block {
+            Block::Command(command) => Some(command.host.clone()),
+            Block::Text(_) => None,
+        });
+    let Some(first) = hosts.next() else {
+        return;
+    };
+    if hosts.any(|host| host != first) {
+        return;
+    }
+    for at in inline_at {
+        if let Some(Block::Command(command)) = content.get_mut(*at) {
+            command.host = first.clone();
+        }
+    }
 }
 
 /// The `{...}` of a fence's info string, parsed with file positions.

@@ -7,6 +7,7 @@ pub mod describe;
 pub mod diagnostic;
 mod fields;
 pub(crate) mod front_matter;
+pub mod inline_commands;
 pub mod lint;
 mod lint_shapes;
 pub mod markdown;
@@ -282,6 +283,7 @@ fn assemble(
         alerts: header.alerts,
         allow: header.allow,
         notify: header.notify,
+        kube: header.kube,
         steps,
     }
 }

@@ -44,6 +44,9 @@ pub struct Playbook {
     /// A chat webhook that receives every incident event (`notify: {webhook: URL}`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notify: Option<String>,
+    /// `kube: {context, namespace}`: the cluster its Kubernetes commands run against.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kube: Option<KubeHeader>,
     /// Lint rules silenced for the whole playbook.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub allow: Vec<String>,
@@ -63,6 +66,15 @@ impl Playbook {
     pub fn check(&self, id: &str) -> Option<&Check> {
         self.checks.iter().find(|check| check.id == id)
     }
+}
+
+/// `kube: {context: NAME, namespace: NAME}` of the playbook.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct KubeHeader {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub context: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
 }
 
 /// Someone to call, in order, shown in the console.
@@ -284,6 +296,9 @@ pub struct Command {
     /// Lint rules silenced for this command (`allow=RULE`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub allow: Vec<String>,
+    /// `context=NAME`: the Kubernetes context it runs against.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub context: Option<String>,
     pub pos: Pos,
     /// Where each attribute's value was written, for precise diagnostics.
     #[serde(skip)]

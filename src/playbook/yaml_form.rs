@@ -14,6 +14,7 @@ const COMMAND_KEYS: &[&str] = &[
     "run",
     "lang",
     "host",
+    "context",
     "kind",
     "timeout",
     "verify",

@@ -1,6 +1,7 @@
 //! Carrying out the core's effects: the incident log and command runs.
 
 mod console_run;
+mod hand_over;
 
 use crate::app::{Effect, Event};
 use crate::exec::driver;
@@ -22,6 +23,10 @@ pub struct Effects {
     pub notify: Option<String>,
     /// The alert the console was opened from, and its Alertmanager, for a claim.
     pub claim: Option<crate::alerts::open::ClaimTarget>,
+    /// The Kubernetes contexts pinned at start: kept in the incident when it opens.
+    pub kube_pin: Option<crate::kube::KubeSnapshot>,
+    /// The terminal was handed over: the next frame is drawn from scratch.
+    pub redraw_all: bool,
     log: Option<IncidentLog>,
     /// Once the log failed, say so once and stop trying for this session.
     log_failed: bool,
@@ -47,6 +52,13 @@ impl Effects {
 
     /// The log, posting to the playbook's webhook when it has one.
     fn notifying(&self, mut log: IncidentLog) -> IncidentLog {
+        if let Some(pin) = &self.kube_pin
+            && let Err(err) = crate::exec::kube_pin::save_if_missing(log.dir(), pin)
+        {
+            let _ = log.append(&Entry::Note {
+                text: format!("the Kubernetes pin could not be kept in the incident: {err}"),
+            });
+        }
         if let Some(url) = &self.notify
             && let Err(reason) = log.notify_to(url)
         {
@@ -65,6 +77,8 @@ impl Effects {
             drill: false,
             notify: None,
             claim: None,
+            kube_pin: None,
+            redraw_all: false,
             playbook_path,
             title,
             log: None,
@@ -103,6 +117,10 @@ impl Effects {
                     if let Err(error) = self.record(&entry) {
                         feedback.push(Event::LogFailed { error });
                     }
+                }
+                Effect::Run { run, plan, .. } if plan.interactive => {
+                    feedback.extend(hand_over::run(run, &plan));
+                    self.redraw_all = true;
                 }
                 Effect::Run {
                     run,

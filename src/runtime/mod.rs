@@ -59,6 +59,7 @@ pub fn run_console(
         vars,
         keymap: settings.keymap.clone(),
         output_budget: settings.output_budget,
+        kube: crate::exec::kube_pin::pinned(&path, options.new_incident),
     };
     let mut state = State::set_up(playbook, path.display().to_string(), options.mode, setup);
     let mut notices = Vec::new();
@@ -114,6 +115,7 @@ pub fn run_console(
             }
         }
         effects.notify = checked.notify.clone();
+        effects.kube_pin = state.kube.clone();
         if let Some(log) = resumed {
             effects = effects.with_log(log);
         }
@@ -205,6 +207,9 @@ async fn event_loop(
             quit |= produced.contains(&Effect::Quit);
             // Effects (log appends included) finish before the next frame is drawn.
             events.extend(effects.apply(produced));
+            if std::mem::take(&mut effects.redraw_all) {
+                terminal.clear()?;
+            }
             dirty = true;
         }
         if quit {

@@ -10,7 +10,12 @@ const RUN_SCRIPT: &str = r#"eval "unset OPSDECK_SCRIPT; $OPSDECK_SCRIPT""#;
 
 /// `sh` set to run `script`, which stays out of argv.
 pub fn sh_command(script: &str) -> Command {
-    let mut command = Command::new("sh");
+    Command::from(blocking_sh_command(script))
+}
+
+/// [`sh_command`] for a blocking run (a command handed the terminal).
+pub fn blocking_sh_command(script: &str) -> std::process::Command {
+    let mut command = std::process::Command::new("sh");
     command
         .arg("-c")
         .arg(RUN_SCRIPT)

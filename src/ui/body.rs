@@ -118,13 +118,17 @@ fn learn_lines(state: &State, command: &Command, theme: &Theme) -> Vec<Line<'sta
         }
         _ => "reads only".to_string(),
     };
-    vec![
+    let mut lines = vec![
         Line::from(vec![
             Span::styled("  ℹ ", theme.accent),
             Span::styled(what, theme.text),
         ]),
         Line::styled(format!("    would run on {hosts}; {kind}"), theme.muted),
-    ]
+    ];
+    if let Some(kube) = super::kube::learn_line(state, command) {
+        lines.push(Line::styled(format!("    {kube}"), theme.muted));
+    }
+    lines
 }
 
 fn command_lines(

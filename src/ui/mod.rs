@@ -4,6 +4,7 @@ mod body;
 mod health;
 mod help;
 mod hit;
+mod kube;
 mod layout;
 pub mod markdown;
 mod output;

@@ -90,8 +90,14 @@ fn confirm(frame: &mut Frame, area: Rect, dialog: &Confirm, state: &State, theme
     ])];
     lines.push(Line::from(vec![
         Span::styled("hosts: ", theme.muted),
-        Span::raw(plan.where_it_runs()),
+        Span::raw(plan.where_hosts()),
     ]));
+    if let Some(kube) = &plan.kube {
+        lines.push(Line::from(vec![
+            Span::styled("⎈ ", theme.muted),
+            Span::styled(kube.describe(), theme.heading),
+        ]));
+    }
     if let Danger::Changes { why, .. } = &plan.danger {
         lines.push(Line::from(vec![
             Span::styled("changes: ", theme.muted),

@@ -42,10 +42,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         frame.render_widget(Paragraph::new(line), area);
         return;
     }
-    let mut spans = vec![Span::styled(
-        format!(" {} ", state.mode.label()),
-        theme.status_bar,
-    )];
+    let mut spans = vec![
+        Span::styled(format!(" {} ", state.mode.label()), theme.status_bar),
+        Span::styled(super::kube::status_text(state), theme.accent),
+    ];
     // Opened from an alert: its name stays in sight.
     if let Some(alert) = &state.alert_name {
         spans.push(Span::styled(format!(" ALERT {alert} "), theme.danger));

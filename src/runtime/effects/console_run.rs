@@ -129,7 +129,11 @@ fn label(several: bool, host: &str, line: &str) -> String {
 
 /// One host: its own end. Several: exit 0 only if all succeeded, else the
 /// first failure's code; timed out or cancelled if any was.
-fn finished_event(run: u64, results: &[(String, HostResult)], output_file: String) -> Event {
+pub(super) fn finished_event(
+    run: u64,
+    results: &[(String, HostResult)],
+    output_file: String,
+) -> Event {
     if let [(_, only)] = results {
         return match only {
             Ok(f) => Event::Finished {

@@ -100,6 +100,7 @@ mod data_stores;
 mod entry;
 mod file_writes;
 mod options;
+mod programs;
 mod system_checks;
 mod table;
 mod wrappers;
@@ -110,6 +111,7 @@ use entry::Entry;
 use table::TABLE;
 
 pub use data_stores::sql_change;
+pub use programs::{Run, programs};
 
 /// Why a command changes things.
 #[derive(Clone, Debug, PartialEq, Eq)]
