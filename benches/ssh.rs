@@ -142,32 +142,39 @@ impl ControlMaster {
     }
 
     fn ssh(&self, host: &str, command: &str) -> Command {
-        let mut ssh = plain_ssh(&self.config, host, command);
-        ssh.args(["-o", "ControlMaster=auto", "-o", "ControlPersist=60"])
-            .arg("-o")
-            .arg(format!("ControlPath={}/%C", self.dir.path().display()));
-        ssh
+        let path = format!("ControlPath={}/%C", self.dir.path().display());
+        let options = ["ControlMaster=auto", "ControlPersist=60", &path];
+        ssh_with(&self.config, &options, host, command)
     }
 
     fn close(&self, hosts: &[String]) {
+        let path = format!("ControlPath={}/%C", self.dir.path().display());
         for host in hosts {
-            let mut exit = self.ssh(host, "");
-            exit.args(["-O", "exit"]);
+            let mut exit = Command::new("ssh");
+            exit.arg("-F")
+                .arg(&self.config)
+                .args(["-o", &path, "-O", "exit", host]);
             let _ = exit.stdout(Stdio::null()).stderr(Stdio::null()).status();
         }
     }
 }
 
 fn plain_ssh(config: &Path, host: &str, command: &str) -> Command {
+    ssh_with(config, &[], host, command)
+}
+
+/// `ssh -F CONFIG -o BatchMode=yes -o OPTION… HOST [COMMAND]`, output dropped.
+fn ssh_with(config: &Path, options: &[&str], host: &str, command: &str) -> Command {
     let mut ssh = Command::new("ssh");
-    ssh.arg("-F")
-        .arg(config)
-        .args(["-o", "BatchMode=yes", host])
+    ssh.arg("-F").arg(config).args(["-o", "BatchMode=yes"]);
+    for option in options {
+        ssh.args(["-o", option]);
+    }
+    ssh.arg(host)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null());
     if !command.is_empty() {
-        // Options go before the host: the command is put last when run.
         ssh.arg(command);
     }
     ssh
