@@ -19,7 +19,10 @@ fn rust_files(path: &Path, out: &mut Vec<std::path::PathBuf>) {
 /// and the names of the lint table, across `src/`.
 fn rules_in_code() -> BTreeSet<String> {
     let mut files = Vec::new();
-    rust_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut files);
+    rust_files(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut files,
+    );
     let mut rules = BTreeSet::new();
     for file in files {
         let text = std::fs::read_to_string(&file).unwrap();

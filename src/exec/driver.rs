@@ -90,13 +90,13 @@ pub async fn drive(
         let report = match event {
             HostEvent::Started { host } => Report::Started { host },
             HostEvent::Output { host, chunk } => {
-                keep(&mut hosts[host], chunk.text.clone());
+                keep(&mut hosts[host], &chunk.text);
                 Report::Output { host, chunk }
             }
             HostEvent::Finished { host, result } => {
                 let record = &mut hosts[host];
                 if let Err(error) = &result {
-                    keep(record, format!("opsdeck: {error}"));
+                    keep(record, &format!("opsdeck: {error}"));
                 }
                 let output_file = record
                     .output
@@ -118,9 +118,9 @@ pub async fn drive(
     }
 }
 
-fn keep(host: &mut Host, text: String) {
+fn keep(host: &mut Host, text: &str) {
     if let Some(file) = host.output.as_mut()
-        && file.write_line(&text).is_err()
+        && file.write_line(text).is_err()
     {
         host.output = None;
     }

@@ -107,7 +107,7 @@ fn print(chunk: &Chunk, label: Option<&str>, stdout: &mut impl Write) -> std::io
         }
     };
     let keep = if terminal { Keep::Colours } else { Keep::Text };
-    let text = sanitise(&chunk.text, keep);
+    let text = crate::terminal_text::sanitised(&chunk.text, keep);
     match label {
         None => {
             out.write_all(text.as_bytes())?;

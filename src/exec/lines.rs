@@ -172,4 +172,38 @@ mod tests {
         );
         assert_eq!(all.last(), Some(&"short"));
     }
+
+    /// What the output file gets of each chunk: text only, then redacted.
+    fn as_stored(redactor: &crate::incident::redact::Redactor, chunks: &[String]) -> String {
+        use crate::terminal_text::{Keep, sanitised};
+        chunks
+            .iter()
+            .map(|c| redactor.redacted(&sanitised(c, Keep::Text)).into_owned())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn a_secret_split_between_reads_or_wrapped_in_colours_is_still_redacted() {
+        let redactor = crate::incident::redact::Redactor::new(["s3cr3t-value".to_string()]);
+        let mut splitter = ChunkSplitter::default();
+        let mut out = Vec::new();
+        // Cut inside the secret, inside a colour code and inside `password=`.
+        let stream: &[&[u8]] = &[
+            b"2026-11-22T03:00:00Z level=info user=a auth=s3cr",
+            b"3t-value duration=1ms\nlevel=\x1b[3",
+            b"1merror\x1b[0m \x1b[1ms3cr3t-value\x1b[0m s3c\x1b[0mr3t-value pass",
+            b"word=hunter2 done\n",
+        ];
+        for piece in stream {
+            splitter.push(piece, &mut out);
+        }
+        splitter.flush(&mut out);
+        let stored = as_stored(&redactor, &out);
+        assert_eq!(
+            stored,
+            "2026-11-22T03:00:00Z level=info user=a auth=[REDACTED] duration=1ms\n\
+             level=error [REDACTED] [REDACTED] password=[REDACTED] done"
+        );
+    }
 }

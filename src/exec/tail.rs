@@ -18,10 +18,16 @@ pub struct Tail {
 }
 
 impl Tail {
-    pub fn push(&mut self, text: String) {
+    pub fn push(&mut self, text: &str) {
+        // Only a chunk's own last lines can be among the last lines: the
+        // rest is not copied (a chunk is up to a pipe's read of lines).
+        let start = memchr::memrchr_iter(b'\n', text.as_bytes())
+            .nth(LAST_LINES - 1)
+            .map_or(0, |at| at + 1);
+        let text = &text[start..];
         let count = memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1;
         self.lines += count;
-        self.chunks.push_back((text, count));
+        self.chunks.push_back((text.to_string(), count));
         // Drop the oldest chunk once the newer ones hold enough lines.
         while let Some((_, oldest)) = self.chunks.front() {
             if self.lines - oldest < LAST_LINES {
@@ -61,11 +67,22 @@ mod tests {
     fn only_the_last_lines_are_kept() {
         let mut tail = Tail::default();
         for i in 0..100 {
-            tail.push(format!("{}\n{}", 2 * i, 2 * i + 1));
+            tail.push(&format!("{}\n{}", 2 * i, 2 * i + 1));
         }
         let last = tail.last_lines(&Redactor::default());
         assert_eq!(last.first().map(String::as_str), Some("190"));
         assert_eq!(last.len(), LAST_LINES);
         assert!(tail.chunks.len() <= LAST_LINES);
+    }
+
+    #[test]
+    fn a_long_chunk_gives_its_own_last_lines() {
+        let mut tail = Tail::default();
+        tail.push("old");
+        let chunk: Vec<String> = (0..1000).map(|n| format!("line {n}")).collect();
+        tail.push(&chunk.join("\n"));
+        let last = tail.last_lines(&Redactor::default());
+        assert_eq!(last, chunk[1000 - LAST_LINES..]);
+        assert!(tail.chunks.iter().map(|(t, _)| t.len()).sum::<usize>() < 200);
     }
 }

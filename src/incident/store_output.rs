@@ -97,10 +97,8 @@ impl OutputFile {
     /// One line of output (without its newline), ANSI escapes stripped.
     pub fn write_line(&mut self, line: &str) -> Result<(), LogError> {
         // Text only: no colours, cursor moves, C1 controls or carriage returns.
-        let clean = self.redactor.redact(&crate::terminal_text::sanitise(
-            line,
-            crate::terminal_text::Keep::Text,
-        ));
+        let text = crate::terminal_text::sanitised(line, crate::terminal_text::Keep::Text);
+        let clean = self.redactor.redacted(&text);
         let len = clean.len() as u64 + 1;
         if self.tail.is_none() && self.head + len <= self.head_room {
             self.head += len;
