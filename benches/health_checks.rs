@@ -15,7 +15,7 @@ mod http_server;
 
 use opsdeck::health::http_client::{HttpClient, HttpOptions};
 use opsdeck::health::probe::ProbeContext;
-use opsdeck::health::scheduler::{self, HealthEvent, Scheduler, Settings};
+use opsdeck::health::scheduler::{self, HealthEvent, Scheduler, SchedulerSettings};
 use opsdeck::playbook::{self, Form};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Command, Stdio};
@@ -97,7 +97,7 @@ fn run_scheduler(url: &str, checks: usize, interval: Duration, run_for: Duration
             remote: None,
             alertmanager: None,
         };
-        let settings = Settings::default();
+        let settings = SchedulerSettings::default();
         let entries = scheduler::entries(&book, &settings, &context).expect("entries");
         let (tx, mut events) = tokio::sync::mpsc::channel(1024);
         let started = Instant::now();

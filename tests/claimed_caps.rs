@@ -23,7 +23,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 use tokio::sync::{mpsc, watch};
 
-/// The health scheduler's default cap (`Settings::default().max_in_flight`).
+/// The health scheduler's default cap (`SchedulerSettings::default().max_in_flight`).
 const PROBES_IN_FLIGHT: usize = 64;
 /// Remote shells per host (`exec::ssh::pool`'s `MAX_SHELLS`).
 const SHELLS_PER_HOST: usize = 4;
@@ -106,7 +106,7 @@ fn health_once_never_has_more_than_64_probes_in_flight() {
 
 #[test]
 fn the_console_scheduler_never_has_more_than_64_probes_in_flight() {
-    use opsdeck::health::scheduler::{self, HealthEvent, Scheduler, Settings};
+    use opsdeck::health::scheduler::{self, HealthEvent, Scheduler, SchedulerSettings};
     let checks = PROBES_IN_FLIGHT + 16;
     let server = CountingServer::start(Duration::from_millis(1500), checks * 4);
     let mut front = String::from("checks:\n");
@@ -117,7 +117,7 @@ fn the_console_scheduler_never_has_more_than_64_probes_in_flight() {
         ));
     }
     let book = health_support::playbook(&front);
-    let settings = Settings::default();
+    let settings = SchedulerSettings::default();
     assert_eq!(settings.max_in_flight, PROBES_IN_FLIGHT);
     runtime().block_on(async {
         let entries = scheduler::entries(&book, &settings, &health_support::context()).unwrap();

@@ -5,7 +5,7 @@
 mod support;
 
 use opsdeck::cli::health::{self as cli, EXIT_DOWN, EXIT_ERROR, EXIT_OK};
-use opsdeck::health::scheduler::{self, HealthEvent, Scheduler, Settings};
+use opsdeck::health::scheduler::{self, HealthEvent, Scheduler, SchedulerSettings};
 use opsdeck::health::state::Status;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU16, Ordering};
@@ -31,7 +31,7 @@ async fn a_hanging_endpoint_never_delays_the_other_checks() {
         hanging.url("/"),
         healthy.url("/")
     ));
-    let settings = Settings::default();
+    let settings = SchedulerSettings::default();
     let entries = scheduler::entries(&book, &settings, &context()).expect("entries");
     let (tx, mut events) = mpsc::channel(64);
     let started = Instant::now();
@@ -77,7 +77,7 @@ async fn transitions_are_sent_as_events_after_damping() {
         "checks:\n  - {{id: home, http: \"{}\", interval: 50ms}}\n",
         server.url("/")
     ));
-    let settings = Settings::default();
+    let settings = SchedulerSettings::default();
     let entries = scheduler::entries(&book, &settings, &context()).expect("entries");
     let (tx, mut events) = mpsc::channel(64);
     let _scheduler = Scheduler::start(entries, &settings, tx);
@@ -130,7 +130,7 @@ async fn dropping_the_receiver_stops_the_checks() {
         "checks:\n  - {{id: home, http: \"{}\", interval: 20ms}}\n",
         server.url("/")
     ));
-    let settings = Settings::default();
+    let settings = SchedulerSettings::default();
     let entries = scheduler::entries(&book, &settings, &context()).expect("entries");
     let (tx, events) = mpsc::channel(1);
     let mut scheduler = Scheduler::start(entries, &settings, tx);
@@ -164,7 +164,7 @@ async fn once_prints_every_check_and_exits_2_when_one_is_down() {
         &book,
         "site.md",
         &context(),
-        &Settings::default(),
+        &SchedulerSettings::default(),
         false,
         &mut out,
     )
@@ -199,7 +199,7 @@ async fn once_as_json_reports_a_hanging_endpoint_down_within_its_timeout() {
         &book,
         "site.md",
         &context(),
-        &Settings::default(),
+        &SchedulerSettings::default(),
         true,
         &mut out,
     )
@@ -232,7 +232,7 @@ async fn once_exits_0_when_everything_is_up() {
         &book,
         "ok.md",
         &context(),
-        &Settings::default(),
+        &SchedulerSettings::default(),
         false,
         &mut out,
     )
@@ -253,7 +253,7 @@ async fn watch_prints_each_transition_as_it_happens() {
     let code = cli::watch_changes(
         &book,
         &context(),
-        &Settings::default(),
+        &SchedulerSettings::default(),
         true,
         &mut out,
         stop,
@@ -314,7 +314,7 @@ async fn stopping_the_scheduler_kills_a_running_command() {
         "checks:\n  - {{id: slow, command: \"sleep 2; touch '{}'\", interval: 1s, timeout: 10s}}\n",
         marker.display()
     ));
-    let settings = Settings::default();
+    let settings = SchedulerSettings::default();
     let entries = scheduler::entries(&book, &settings, &context()).expect("entries");
     let (tx, _events) = mpsc::channel(8);
     let scheduler = Scheduler::start(entries, &settings, tx);

@@ -20,7 +20,7 @@ pub struct Confirm {
 }
 
 #[derive(Debug, PartialEq, Eq)]
-pub enum Outcome {
+pub enum ConfirmOutcome {
     Pending,
     Cancelled,
     Confirmed,
@@ -45,38 +45,40 @@ impl Confirm {
     }
 
     /// Applies one key. Held (auto-repeated) keys are ignored entirely.
-    pub fn on_key(&mut self, key: Key) -> Outcome {
+    pub fn on_key(&mut self, key: Key) -> ConfirmOutcome {
         if key.repeat {
-            return Outcome::Pending;
+            return ConfirmOutcome::Pending;
         }
         match key.code {
-            KeyCode::Esc => Outcome::Cancelled,
+            KeyCode::Esc => ConfirmOutcome::Cancelled,
             KeyCode::Tab | KeyCode::BackTab | KeyCode::Left | KeyCode::Right => {
                 self.focus = match self.focus {
                     Button::Cancel => Button::Run,
                     Button::Run => Button::Cancel,
                 };
-                Outcome::Pending
+                ConfirmOutcome::Pending
             }
             // Half-typed target: Enter neither runs nor drops the dialog, so the
             // next letters cannot fall through to the console's shortcuts.
             KeyCode::Enter
                 if self.needs_typing() && !self.typed.is_empty() && !self.typed_matches() =>
             {
-                Outcome::Pending
+                ConfirmOutcome::Pending
             }
             KeyCode::Enter => match self.focus {
-                Button::Cancel => Outcome::Cancelled,
-                Button::Run if !self.needs_typing() || self.typed_matches() => Outcome::Confirmed,
-                Button::Run => Outcome::Pending,
+                Button::Cancel => ConfirmOutcome::Cancelled,
+                Button::Run if !self.needs_typing() || self.typed_matches() => {
+                    ConfirmOutcome::Confirmed
+                }
+                Button::Run => ConfirmOutcome::Pending,
             },
             _ if self.needs_typing() => {
                 self.edit(key);
-                Outcome::Pending
+                ConfirmOutcome::Pending
             }
-            KeyCode::Char('y') if !key.ctrl => Outcome::Confirmed,
-            KeyCode::Char('n' | 'q') => Outcome::Cancelled,
-            _ => Outcome::Pending,
+            KeyCode::Char('y') if !key.ctrl => ConfirmOutcome::Confirmed,
+            KeyCode::Char('n' | 'q') => ConfirmOutcome::Cancelled,
+            _ => ConfirmOutcome::Pending,
         }
     }
 
@@ -135,28 +137,28 @@ mod tests {
     fn a_diagnosis_runs_on_one_deliberate_y_but_enter_starts_on_cancel() {
         assert_eq!(
             dialog(Kind::Diagnose).on_key(Key::char('y')),
-            Outcome::Confirmed
+            ConfirmOutcome::Confirmed
         );
         assert_eq!(
             dialog(Kind::Diagnose).on_key(Key::plain(KeyCode::Enter)),
-            Outcome::Cancelled
+            ConfirmOutcome::Cancelled
         );
         let held = Key {
             repeat: true,
             ..Key::char('y')
         };
-        assert_eq!(dialog(Kind::Diagnose).on_key(held), Outcome::Pending);
+        assert_eq!(dialog(Kind::Diagnose).on_key(held), ConfirmOutcome::Pending);
     }
 
     #[test]
     fn a_remediation_needs_the_target_typed_and_y_does_nothing() {
         let mut d = dialog(Kind::Remediate);
-        assert_eq!(d.on_key(Key::char('y')), Outcome::Pending);
+        assert_eq!(d.on_key(Key::char('y')), ConfirmOutcome::Pending);
         d.on_key(Key::plain(KeyCode::Backspace));
-        assert_eq!(d.on_key(Key::plain(KeyCode::Tab)), Outcome::Pending);
+        assert_eq!(d.on_key(Key::plain(KeyCode::Tab)), ConfirmOutcome::Pending);
         assert_eq!(
             d.on_key(Key::plain(KeyCode::Enter)),
-            Outcome::Pending,
+            ConfirmOutcome::Pending,
             "Run without the target typed"
         );
         d.on_key(Key::plain(KeyCode::Tab));
@@ -164,7 +166,10 @@ mod tests {
             d.on_key(Key::char(c));
         }
         assert_eq!(d.focus, Button::Run);
-        assert_eq!(d.on_key(Key::plain(KeyCode::Enter)), Outcome::Confirmed);
+        assert_eq!(
+            d.on_key(Key::plain(KeyCode::Enter)),
+            ConfirmOutcome::Confirmed
+        );
     }
 
     #[test]
@@ -180,9 +185,12 @@ mod tests {
         assert_eq!(d.typed, "w");
         assert_eq!(
             d.on_key(Key::plain(KeyCode::Enter)),
-            Outcome::Pending,
+            ConfirmOutcome::Pending,
             "half-typed: stays open"
         );
-        assert_eq!(d.on_key(Key::plain(KeyCode::Esc)), Outcome::Cancelled);
+        assert_eq!(
+            d.on_key(Key::plain(KeyCode::Esc)),
+            ConfirmOutcome::Cancelled
+        );
     }
 }

@@ -1,7 +1,7 @@
 //! From Enter on a command to its log entries: placeholders, confirmation,
 //! the run, and what is recorded.
 
-use super::confirm::{Confirm, Outcome};
+use super::confirm::{Confirm, ConfirmOutcome};
 use super::event::{Effect, Key};
 use super::runs::{RunResult, RunStatus};
 use super::state::{Overlay, Prompt, PromptPurpose, State};
@@ -56,18 +56,18 @@ pub fn plan_for(state: &State, command_id: &str) -> Planned {
 
 pub fn on_confirm_key(state: &mut State, mut dialog: Confirm, key: Key) -> Vec<Effect> {
     match dialog.on_key(key) {
-        Outcome::Pending => {
+        ConfirmOutcome::Pending => {
             state.overlay = Some(Overlay::Confirm(dialog));
             Vec::new()
         }
-        Outcome::Cancelled => {
+        ConfirmOutcome::Cancelled => {
             state.message = Some(format!(
                 "cancelled `{}`: nothing ran",
                 dialog.plan.command_id
             ));
             Vec::new()
         }
-        Outcome::Confirmed => launch(state, *dialog.plan),
+        ConfirmOutcome::Confirmed => launch(state, *dialog.plan),
     }
 }
 

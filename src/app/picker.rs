@@ -80,7 +80,7 @@ impl PickerEntry {
 
 /// An entry that matches the query, with the matched char positions in `row()`.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Hit {
+pub struct PickerMatch {
     pub entry: usize,
     pub positions: Vec<u32>,
 }
@@ -98,7 +98,7 @@ pub struct Picker {
     /// Where the library was looked for, for the empty-library hint.
     pub dirs: Vec<String>,
     pub query: String,
-    pub hits: Vec<Hit>,
+    pub hits: Vec<PickerMatch>,
     /// Index into `hits`.
     pub selected: usize,
     pub message: Option<String>,
@@ -137,7 +137,7 @@ impl Picker {
         self.selected = 0;
         if self.query.trim().is_empty() {
             self.hits = (0..self.entries.len())
-                .map(|entry| Hit {
+                .map(|entry| PickerMatch {
                     entry,
                     positions: Vec::new(),
                 })
@@ -147,7 +147,7 @@ impl Picker {
         let mut matcher = Matcher::new(Config::DEFAULT);
         let pattern = Pattern::parse(&self.query, CaseMatching::Smart, Normalization::Smart);
         let mut buf = Vec::new();
-        let mut scored: Vec<(u32, Hit)> = Vec::new();
+        let mut scored: Vec<(u32, PickerMatch)> = Vec::new();
         for (entry, candidate) in self.entries.iter().enumerate() {
             let row = candidate.row();
             let mut positions = Vec::new();
@@ -156,7 +156,7 @@ impl Picker {
             {
                 positions.sort_unstable();
                 positions.dedup();
-                scored.push((score, Hit { entry, positions }));
+                scored.push((score, PickerMatch { entry, positions }));
             }
         }
         // Stable: equal scores keep the library's order.

@@ -4,7 +4,7 @@ use crate::exec::ssh::SshPool;
 use crate::health::http_client::HttpOptions;
 use crate::health::probe::{ProbeContext, context_for};
 use crate::health::report;
-use crate::health::scheduler::{self, HealthEvent, Scheduler, Settings};
+use crate::health::scheduler::{self, HealthEvent, Scheduler, SchedulerSettings};
 use crate::health::state::Status;
 use crate::playbook::Playbook;
 use crate::terminal_text::{Keep, sanitise};
@@ -46,7 +46,7 @@ pub fn run(path: &Path, once: bool, watch: bool, json: bool) -> u8 {
             return EXIT_ERROR;
         }
     };
-    let settings = Settings::default();
+    let settings = SchedulerSettings::default();
     let name = path.display().to_string();
     let mut stdout = std::io::stdout();
     // `--once` wins over `--watch`: a smoke test must end.
@@ -76,7 +76,7 @@ pub async fn check_once(
     playbook: &Playbook,
     name: &str,
     context: &ProbeContext,
-    settings: &Settings,
+    settings: &SchedulerSettings,
     json: bool,
     out: &mut dyn Write,
 ) -> u8 {
@@ -108,7 +108,7 @@ pub async fn check_once(
 pub async fn watch_changes(
     playbook: &Playbook,
     context: &ProbeContext,
-    settings: &Settings,
+    settings: &SchedulerSettings,
     json: bool,
     out: &mut dyn Write,
     stop: impl Future<Output = ()>,

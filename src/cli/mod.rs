@@ -25,14 +25,14 @@ use std::process::ExitCode;
 )]
 pub struct Cli {
     #[command(subcommand)]
-    pub command: Option<Command>,
+    pub command: Option<CliCommand>,
     /// Colours of the picker (bare `opsdeck`): dark, light, high-contrast, or a theme file.
     #[arg(long, value_name = "NAME|PATH")]
     pub theme: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]
-pub enum Command {
+pub enum CliCommand {
     /// Open the console on one playbook.
     Open {
         playbook: PathBuf,
@@ -250,17 +250,17 @@ pub fn main() -> ExitCode {
     if !matches!(
         cli.command,
         Some(
-            Command::Open { .. }
-                | Command::Exec { .. }
-                | Command::Health { .. }
-                | Command::Drill { .. }
+            CliCommand::Open { .. }
+                | CliCommand::Exec { .. }
+                | CliCommand::Health { .. }
+                | CliCommand::Drill { .. }
         )
     ) {
         restore_default_sigpipe();
     }
     let code = match cli.command {
         None => commands::pick(cli.theme.as_deref()),
-        Some(Command::Open {
+        Some(CliCommand::Open {
             playbook,
             dry_run,
             read_only,
@@ -288,18 +288,18 @@ pub fn main() -> ExitCode {
             };
             commands::open_with_theme(&playbook, options, theme.as_deref())
         }
-        Some(Command::Check { rules: true, .. }) => crate::playbook::scaffold::print_rules(),
-        Some(Command::Check {
+        Some(CliCommand::Check { rules: true, .. }) => crate::playbook::scaffold::print_rules(),
+        Some(CliCommand::Check {
             paths,
             format,
             deny,
             ..
         }) => commands::check(&paths, format, deny.is_some()),
-        Some(Command::New { name, format }) => {
+        Some(CliCommand::New { name, format }) => {
             crate::playbook::scaffold::write_new(&name, format == NewFormat::Yaml)
         }
-        Some(Command::Show { playbook, format }) => commands::show(&playbook, format),
-        Some(Command::Exec {
+        Some(CliCommand::Show { playbook, format }) => commands::show(&playbook, format),
+        Some(CliCommand::Exec {
             playbook,
             command_id,
             vars,
@@ -318,13 +318,13 @@ pub fn main() -> ExitCode {
             };
             commands::exec(&playbook, &command_id, &options)
         }
-        Some(Command::Health {
+        Some(CliCommand::Health {
             playbook,
             once,
             watch,
             format,
         }) => health::run(&playbook, once, watch, format == Format::Json),
-        Some(Command::Drill {
+        Some(CliCommand::Drill {
             scenario,
             list,
             serve,
@@ -333,7 +333,7 @@ pub fn main() -> ExitCode {
             (false, Some(dir)) => drill::serve_only(&scenario, &dir),
             (false, None) => drill::run(&scenario),
         },
-        Some(Command::Alerts {
+        Some(CliCommand::Alerts {
             alertmanager,
             format,
             claim,
@@ -348,7 +348,7 @@ pub fn main() -> ExitCode {
             yes,
             expire,
         }),
-        Some(Command::Log { command }) => match command {
+        Some(CliCommand::Log { command }) => match command {
             LogCommand::List => log::list(),
             LogCommand::Show { id } => log::show(&id),
             LogCommand::Verify { id, head } => log::verify(&id, head.as_deref()),
@@ -359,8 +359,8 @@ pub fn main() -> ExitCode {
                 expire_silences,
             } => log_close::run(&id, summary.as_deref(), expire_silences),
         },
-        Some(Command::Completions { shell }) => reference::completions(shell),
-        Some(Command::Man) => reference::man(),
+        Some(CliCommand::Completions { shell }) => reference::completions(shell),
+        Some(CliCommand::Man) => reference::man(),
     };
     ExitCode::from(code)
 }

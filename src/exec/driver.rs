@@ -18,7 +18,7 @@ use tokio::sync::{mpsc, watch};
 
 /// What happened on one host (`host` indexes the plan's hosts).
 #[derive(Debug)]
-pub enum Report {
+pub enum RunReport {
     Started {
         host: usize,
     },
@@ -66,7 +66,7 @@ pub async fn drive(
     outputs: Vec<Option<OutputFile>>,
     redactor: &Redactor,
     cancel: watch::Receiver<bool>,
-    reports: mpsc::Sender<Report>,
+    reports: mpsc::Sender<RunReport>,
 ) {
     let mut hosts: Vec<Host> = outputs
         .into_iter()
@@ -88,10 +88,10 @@ pub async fn drive(
         };
         let Some(event) = event else { break };
         let report = match event {
-            HostEvent::Started { host } => Report::Started { host },
+            HostEvent::Started { host } => RunReport::Started { host },
             HostEvent::Output { host, chunk } => {
                 keep(&mut hosts[host], &chunk.text);
-                Report::Output { host, chunk }
+                RunReport::Output { host, chunk }
             }
             HostEvent::Finished { host, result } => {
                 let record = &mut hosts[host];
@@ -103,7 +103,7 @@ pub async fn drive(
                     .take()
                     .and_then(|file| file.finish().ok())
                     .unwrap_or_default();
-                Report::Finished {
+                RunReport::Finished {
                     host,
                     result,
                     output_file,

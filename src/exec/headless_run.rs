@@ -2,7 +2,7 @@
 //! (`host | line` when several hosts run) and each host's start and end
 //! recorded through `plan::record`, like the console's.
 
-use super::driver::{self, Report};
+use super::driver::{self, RunReport};
 use super::outcome::{self, HostResult};
 use super::targets::AnyRunner;
 use super::{Chunk, Stream};
@@ -44,16 +44,16 @@ pub async fn run_streaming(
         };
         let Some(report) = report else { break };
         match report {
-            Report::Started { host } => {
+            RunReport::Started { host } => {
                 let entry =
                     record::started(&plan.command_id, &plan.hosts[host], plan.kube.as_ref());
                 super::headless::record(log, &entry);
             }
-            Report::Output { host, chunk } => {
+            RunReport::Output { host, chunk } => {
                 let label = labelled.then_some(plan.hosts[host].as_str());
                 let _ = print(&chunk, label, &mut stdout);
             }
-            Report::Finished {
+            RunReport::Finished {
                 host,
                 result,
                 output_file,

@@ -111,7 +111,7 @@ impl CommandProbe {
                 Failure::new(
                     FailureKind::Setup,
                     self.asked(),
-                    format!("runs on `{host}` over SSH, which health checks cannot do yet"),
+                    format!("runs on `{host}` over SSH, and these checks were started without SSH hosts"),
                 ),
             );
         }

@@ -28,5 +28,7 @@ pub mod tcp;
 
 pub use outcome::{Failure, FailureKind, Outcome, Verdict};
 pub use probe::{Probe, ProbeContext, run_checked};
-pub use scheduler::{Change, Entry, HealthEvent, Report, Scheduler, Settings};
+pub use scheduler::{
+    Change, HealthEvent, ProbeReport, ScheduledCheck, Scheduler, SchedulerSettings,
+};
 pub use state::{CheckState, Damping, Status, Transition};

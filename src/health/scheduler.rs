@@ -14,7 +14,7 @@ use tokio::sync::{Semaphore, mpsc};
 use tokio::task::JoinSet;
 
 #[derive(Clone, Copy, Debug)]
-pub struct Settings {
+pub struct SchedulerSettings {
     /// For checks without `interval`.
     pub default_interval: Duration,
     /// For checks without `timeout`.
@@ -25,9 +25,9 @@ pub struct Settings {
     pub jitter: f64,
 }
 
-impl Default for Settings {
+impl Default for SchedulerSettings {
     fn default() -> Self {
-        Settings {
+        SchedulerSettings {
             default_interval: pacing::DEFAULT_INTERVAL,
             default_timeout: pacing::DEFAULT_TIMEOUT,
             max_in_flight: 64,
@@ -39,7 +39,7 @@ impl Default for Settings {
 
 /// One check ready to schedule.
 #[derive(Clone)]
-pub struct Entry {
+pub struct ScheduledCheck {
     pub id: String,
     pub probe: Arc<dyn Probe>,
     pub pacing: Pacing,
@@ -49,16 +49,16 @@ pub struct Entry {
 /// Every check of a playbook, or the first that cannot be probed as written.
 pub fn entries(
     playbook: &Playbook,
-    settings: &Settings,
+    settings: &SchedulerSettings,
     context: &ProbeContext,
-) -> Result<Vec<Entry>, String> {
+) -> Result<Vec<ScheduledCheck>, String> {
     playbook
         .checks
         .iter()
         .map(|check| {
             let probe =
                 build(check, context).map_err(|why| format!("check `{}`: {why}", check.id))?;
-            Ok(Entry {
+            Ok(ScheduledCheck {
                 id: check.id.clone(),
                 probe,
                 pacing: Pacing::new(check.interval.unwrap_or(settings.default_interval))
@@ -71,7 +71,7 @@ pub fn entries(
 
 /// One finished probe.
 #[derive(Clone, Debug)]
-pub struct Report {
+pub struct ProbeReport {
     pub id: String,
     /// When the probe was planned to start, and when it did.
     pub due: Instant,
@@ -81,7 +81,7 @@ pub struct Report {
     pub status: Status,
 }
 
-impl Report {
+impl ProbeReport {
     /// How late the probe started (waiting for the timer and a free slot).
     pub fn lateness(&self) -> Duration {
         self.started.saturating_duration_since(self.due)
@@ -100,7 +100,7 @@ pub struct Change {
 #[derive(Clone, Debug)]
 pub enum HealthEvent {
     /// Every probe result, in the order they finish.
-    Checked(Report),
+    Checked(ProbeReport),
     /// Sent right after the `Checked` that caused it.
     Changed(Change),
 }
@@ -115,8 +115,8 @@ impl Scheduler {
     /// a full channel makes checks wait (the consumer sets the pace), and a
     /// closed one stops them.
     pub fn start(
-        entries: Vec<Entry>,
-        settings: &Settings,
+        entries: Vec<ScheduledCheck>,
+        settings: &SchedulerSettings,
         events: mpsc::Sender<HealthEvent>,
     ) -> Self {
         let slots = Arc::new(Semaphore::new(
@@ -147,7 +147,7 @@ impl Scheduler {
 }
 
 async fn run_check(
-    entry: Entry,
+    entry: ScheduledCheck,
     damping: Damping,
     slots: Arc<Semaphore>,
     events: mpsc::Sender<HealthEvent>,
@@ -165,7 +165,7 @@ async fn run_check(
         drop(slot);
         let finished = Instant::now();
         let transition = state.observe(&outcome, finished - origin);
-        let report = Report {
+        let report = ProbeReport {
             id: entry.id.clone(),
             due,
             started,
@@ -197,7 +197,7 @@ async fn run_check(
 
 /// Runs one probe in its own task, so a bug that panics in a probe is
 /// reported as that check's result instead of silently ending its schedule.
-async fn run_isolated(entry: &Entry) -> Outcome {
+async fn run_isolated(entry: &ScheduledCheck) -> Outcome {
     let (probe, timeout) = (entry.probe.clone(), entry.timeout);
     let mut task = AbortOnDrop(tokio::spawn(async move {
         run_checked(probe.as_ref(), timeout).await
@@ -217,7 +217,7 @@ impl Drop for AbortOnDrop {
 
 /// Runs every entry once, at most `max_in_flight` at a time, returning the
 /// outcomes in the entries' order.
-pub async fn check_all_once(entries: &[Entry], max_in_flight: usize) -> Vec<Outcome> {
+pub async fn check_all_once(entries: &[ScheduledCheck], max_in_flight: usize) -> Vec<Outcome> {
     let slots = Arc::new(Semaphore::new(
         max_in_flight.clamp(1, Semaphore::MAX_PERMITS),
     ));
@@ -247,7 +247,7 @@ pub async fn check_all_once(entries: &[Entry], max_in_flight: usize) -> Vec<Outc
 }
 
 /// A probe task that panicked: reported, never propagated.
-fn lost(entry: &Entry) -> Outcome {
+fn lost(entry: &ScheduledCheck) -> Outcome {
     Outcome::failed(
         Verdict::Unknown,
         Duration::ZERO,

@@ -2,7 +2,7 @@
 //! keys of a YAML `commands:` entry. Both end in the same checks.
 
 use super::diagnostic::{Diagnostic, suggest};
-use super::fields::{Report, parse_duration};
+use super::fields::{FieldReport, parse_duration};
 use super::model::{Command, DEFAULT_TIMEOUT, Kind, Pos};
 
 /// One `key=value`, with where its key and its value start.
@@ -28,7 +28,7 @@ pub const FENCE_KEYS: &[&str] = &[
 ];
 
 /// Splits the text inside `{...}` into attributes. `pos` is where that text starts.
-pub fn parse_fence_attrs(text: &str, pos: Pos, report: &mut Report) -> Vec<Attr> {
+pub fn parse_fence_attrs(text: &str, pos: Pos, report: &mut FieldReport) -> Vec<Attr> {
     let mut attrs = Vec::new();
     let chars: Vec<char> = text.chars().collect();
     let at = |i: usize| Pos::new(pos.line, pos.col + i as u32);
@@ -106,7 +106,7 @@ pub struct CommandSource {
     pub show_only_key: &'static str,
 }
 
-pub fn build_command(source: CommandSource, report: &mut Report) -> Command {
+pub fn build_command(source: CommandSource, report: &mut FieldReport) -> Command {
     let mut command = Command {
         id: source.default_id,
         lang: source.lang,
@@ -151,7 +151,7 @@ pub fn build_command(source: CommandSource, report: &mut Report) -> Command {
     command
 }
 
-fn apply(command: &mut Command, attr: &Attr, show_only_key: &str, report: &mut Report) {
+fn apply(command: &mut Command, attr: &Attr, show_only_key: &str, report: &mut FieldReport) {
     let value = attr.value.as_str();
     match attr.key.as_str() {
         "id" if is_id(value) => command.id = value.to_string(),
@@ -246,7 +246,7 @@ pub fn unknown_rule(rule: &str, pos: Pos) -> Diagnostic {
         ))
 }
 
-fn boolean(attr: &Attr, report: &mut Report) -> Option<bool> {
+fn boolean(attr: &Attr, report: &mut FieldReport) -> Option<bool> {
     match attr.value.as_str() {
         "true" => Some(true),
         "false" => Some(false),
@@ -299,7 +299,7 @@ mod tests {
 
     #[test]
     fn attributes_keep_their_columns_and_quoted_values() {
-        let mut report = Report::default();
+        let mut report = FieldReport::default();
         let attrs = parse_fence_attrs(
             r#"id=x explain="two words" kind=remediate"#,
             Pos::new(3, 8),
@@ -313,7 +313,7 @@ mod tests {
 
     #[test]
     fn a_key_without_value_is_an_error() {
-        let mut report = Report::default();
+        let mut report = FieldReport::default();
         parse_fence_attrs("id", Pos::new(1, 1), &mut report);
         assert_eq!(report.diagnostics[0].rule, "bad-attribute");
     }

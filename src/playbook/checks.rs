@@ -1,7 +1,7 @@
 //! The `checks:` section: one probe per check, with what to expect of it.
 
 use super::diagnostic::Diagnostic;
-use super::fields::{self, Fields, Report, Strictness, type_error};
+use super::fields::{self, FieldReport, Fields, Strictness, type_error};
 use super::front_matter::missing;
 use super::model::{Check, Expect, Probe};
 use super::urls::{checked_address, checked_url};
@@ -41,7 +41,7 @@ const EXPECT_KEYS: &[&str] = &[
     "cert_days",
 ];
 
-pub fn read_checks(node: &Node, report: &mut Report) -> Vec<Check> {
+pub fn read_checks(node: &Node, report: &mut FieldReport) -> Vec<Check> {
     let Value::Seq(items) = &node.value else {
         if node.value != Value::Null {
             report.push(type_error(
@@ -58,7 +58,7 @@ pub fn read_checks(node: &Node, report: &mut Report) -> Vec<Check> {
         .collect()
 }
 
-fn read_check(item: &Node, report: &mut Report) -> Option<Check> {
+fn read_check(item: &Node, report: &mut FieldReport) -> Option<Check> {
     let f = Fields::new(item, "a check", CHECK_KEYS, Strictness::Strict, report)?;
     let Some(id) = f.string("id", report) else {
         report.push(missing(item, "this check", "id", "id: home"));
@@ -84,7 +84,7 @@ fn read_check(item: &Node, report: &mut Report) -> Option<Check> {
     })
 }
 
-fn read_probe(f: &Fields, id: &str, item: &Node, report: &mut Report) -> Option<Probe> {
+fn read_probe(f: &Fields, id: &str, item: &Node, report: &mut FieldReport) -> Option<Probe> {
     let present: Vec<&str> = PROBES
         .iter()
         .copied()
@@ -126,7 +126,7 @@ fn read_probe(f: &Fields, id: &str, item: &Node, report: &mut Report) -> Option<
     }
 }
 
-fn read_matchers(node: &Node, report: &mut Report) -> Option<Probe> {
+fn read_matchers(node: &Node, report: &mut FieldReport) -> Option<Probe> {
     let text = fields::string(node, "alertmanager", report)?;
     match crate::playbook::matchers::parse(&text) {
         Ok(_) => Some(Probe::Alertmanager {
@@ -143,7 +143,7 @@ fn read_matchers(node: &Node, report: &mut Report) -> Option<Probe> {
     }
 }
 
-fn read_expect(node: &Node, report: &mut Report) -> Expect {
+fn read_expect(node: &Node, report: &mut FieldReport) -> Expect {
     let Some(f) = Fields::new(node, "`expect`", EXPECT_KEYS, Strictness::Strict, report) else {
         return Expect::default();
     };
@@ -170,7 +170,7 @@ fn read_expect(node: &Node, report: &mut Report) -> Expect {
     }
 }
 
-fn status(node: &Node, report: &mut Report) -> Option<u16> {
+fn status(node: &Node, report: &mut FieldReport) -> Option<u16> {
     let code = fields::integer(node, "status", report)?;
     if (100..=599).contains(&code) {
         return Some(code as u16);

@@ -7,11 +7,11 @@ use std::time::Duration;
 
 /// Collects diagnostics while a playbook is converted, so one pass reports them all.
 #[derive(Default)]
-pub struct Report {
+pub struct FieldReport {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-impl Report {
+impl FieldReport {
     pub fn push(&mut self, diagnostic: Diagnostic) {
         self.diagnostics.push(diagnostic);
     }
@@ -36,7 +36,7 @@ impl<'a> Fields<'a> {
         section: &str,
         allowed: &[&str],
         strictness: Strictness,
-        report: &mut Report,
+        report: &mut FieldReport,
     ) -> Option<Self> {
         let Value::Map(map) = &node.value else {
             report.push(type_error(node, section, "a mapping (`key: value` lines)"));
@@ -85,11 +85,11 @@ impl<'a> Fields<'a> {
             .map(|(_, key, _)| key.pos)
     }
 
-    pub fn string(&self, key: &str, report: &mut Report) -> Option<String> {
+    pub fn string(&self, key: &str, report: &mut FieldReport) -> Option<String> {
         self.get(key).and_then(|node| string(node, key, report))
     }
 
-    pub fn duration(&self, key: &str, report: &mut Report) -> Option<Duration> {
+    pub fn duration(&self, key: &str, report: &mut FieldReport) -> Option<Duration> {
         self.get(key).and_then(|node| duration(node, key, report))
     }
 }
@@ -156,7 +156,7 @@ pub fn type_error(node: &Node, what: &str, expected: &str) -> Diagnostic {
 }
 
 /// A scalar as text: `port: 22` and `name: "x"` both read as strings.
-pub fn string(node: &Node, what: &str, report: &mut Report) -> Option<String> {
+pub fn string(node: &Node, what: &str, report: &mut FieldReport) -> Option<String> {
     match node.value.as_scalar_text() {
         Some(text) => Some(text),
         None => {
@@ -167,7 +167,7 @@ pub fn string(node: &Node, what: &str, report: &mut Report) -> Option<String> {
 }
 
 /// One value or a list of values.
-pub fn string_list(node: &Node, what: &str, report: &mut Report) -> Vec<String> {
+pub fn string_list(node: &Node, what: &str, report: &mut FieldReport) -> Vec<String> {
     match &node.value {
         Value::Seq(items) => items
             .iter()
@@ -177,7 +177,7 @@ pub fn string_list(node: &Node, what: &str, report: &mut Report) -> Vec<String> 
     }
 }
 
-pub fn boolean(node: &Node, what: &str, report: &mut Report) -> Option<bool> {
+pub fn boolean(node: &Node, what: &str, report: &mut FieldReport) -> Option<bool> {
     match &node.value {
         Value::Bool(b) => Some(*b),
         Value::Str(s) if s == "true" || s == "false" => Some(s == "true"),
@@ -188,7 +188,7 @@ pub fn boolean(node: &Node, what: &str, report: &mut Report) -> Option<bool> {
     }
 }
 
-pub fn integer(node: &Node, what: &str, report: &mut Report) -> Option<i64> {
+pub fn integer(node: &Node, what: &str, report: &mut FieldReport) -> Option<i64> {
     match &node.value {
         Value::Int(i) => Some(*i),
         Value::Str(s) => s.trim().parse().ok().or_else(|| {
@@ -202,7 +202,7 @@ pub fn integer(node: &Node, what: &str, report: &mut Report) -> Option<i64> {
     }
 }
 
-pub fn number(node: &Node, what: &str, report: &mut Report) -> Option<f64> {
+pub fn number(node: &Node, what: &str, report: &mut FieldReport) -> Option<f64> {
     match &node.value {
         Value::Int(i) => Some(*i as f64),
         Value::Float(f) => Some(*f),
@@ -213,7 +213,7 @@ pub fn number(node: &Node, what: &str, report: &mut Report) -> Option<f64> {
     }
 }
 
-pub fn duration(node: &Node, what: &str, report: &mut Report) -> Option<Duration> {
+pub fn duration(node: &Node, what: &str, report: &mut FieldReport) -> Option<Duration> {
     let text = string(node, what, report)?;
     match parse_duration(&text) {
         Ok(value) => Some(value),
@@ -253,7 +253,7 @@ mod tests {
     #[test]
     fn unknown_keys_are_errors_with_a_suggestion_in_strict_sections() {
         let node = parse("hots: web\nkind: x\n", 1).unwrap();
-        let mut report = Report::default();
+        let mut report = FieldReport::default();
         let fields = Fields::new(
             &node,
             "a check",

@@ -3,7 +3,7 @@
 
 use super::checks::read_checks;
 use super::diagnostic::Diagnostic;
-use super::fields::{self, Fields, Report, Strictness, string, string_list, type_error};
+use super::fields::{self, FieldReport, Fields, Strictness, string, string_list, type_error};
 use super::model::{Contact, HostGroup, Variable};
 use super::urls::checked_url;
 use super::yaml_tree::{Node, Value};
@@ -50,7 +50,7 @@ pub struct Header<'a> {
     pub steps: Option<&'a Node>,
 }
 
-pub fn read_header<'a>(node: &'a Node, report: &mut Report) -> Header<'a> {
+pub fn read_header<'a>(node: &'a Node, report: &mut FieldReport) -> Header<'a> {
     if node.value == Value::Null {
         return Header::default();
     }
@@ -107,7 +107,7 @@ pub fn read_header<'a>(node: &'a Node, report: &mut Report) -> Header<'a> {
     }
 }
 
-fn entries<'a>(node: &'a Node, section: &str, report: &mut Report) -> &'a [(Node, Node)] {
+fn entries<'a>(node: &'a Node, section: &str, report: &mut FieldReport) -> &'a [(Node, Node)] {
     match &node.value {
         Value::Map(entries) => entries,
         Value::Null => &[],
@@ -122,7 +122,7 @@ fn entries<'a>(node: &'a Node, section: &str, report: &mut Report) -> &'a [(Node
     }
 }
 
-fn items<'a>(node: &'a Node, section: &str, report: &mut Report) -> &'a [Node] {
+fn items<'a>(node: &'a Node, section: &str, report: &mut FieldReport) -> &'a [Node] {
     match &node.value {
         Value::Seq(items) => items,
         Value::Null => &[],
@@ -139,7 +139,7 @@ fn items<'a>(node: &'a Node, section: &str, report: &mut Report) -> &'a [Node] {
 
 const CONTACT_KEYS: &[&str] = &["name", "contact", "after"];
 
-fn read_escalation(node: &Node, report: &mut Report) -> Vec<Contact> {
+fn read_escalation(node: &Node, report: &mut FieldReport) -> Vec<Contact> {
     let mut contacts = Vec::new();
     for item in items(node, "escalation", report) {
         if let Some(name) = item.value.as_scalar_text() {
@@ -189,7 +189,7 @@ const HOST_KEYS: &[&str] = &[
     "host_key_check",
 ];
 
-fn read_hosts(node: &Node, report: &mut Report) -> BTreeMap<String, HostGroup> {
+fn read_hosts(node: &Node, report: &mut FieldReport) -> BTreeMap<String, HostGroup> {
     let mut groups = BTreeMap::new();
     for (key, value) in entries(node, "hosts", report) {
         let Some(name) = string(key, "host group name", report) else {
@@ -259,7 +259,7 @@ fn read_hosts(node: &Node, report: &mut Report) -> BTreeMap<String, HostGroup> {
     groups
 }
 
-fn port(node: &Node, report: &mut Report) -> Option<u16> {
+fn port(node: &Node, report: &mut FieldReport) -> Option<u16> {
     let value = fields::integer(node, "port", report)?;
     match u16::try_from(value) {
         Ok(port) if port > 0 => Some(port),
@@ -277,7 +277,7 @@ fn port(node: &Node, report: &mut Report) -> Option<u16> {
     }
 }
 
-fn host_key_check(node: &Node, report: &mut Report) -> Option<String> {
+fn host_key_check(node: &Node, report: &mut FieldReport) -> Option<String> {
     let value = string(node, "host_key_check", report)?;
     if value == "strict" || value == "accept-new" {
         return Some(value);
@@ -295,7 +295,7 @@ fn host_key_check(node: &Node, report: &mut Report) -> Option<String> {
 
 const VARIABLE_KEYS: &[&str] = &["default", "description", "secret", "env"];
 
-fn read_variables(node: &Node, report: &mut Report) -> BTreeMap<String, Variable> {
+fn read_variables(node: &Node, report: &mut FieldReport) -> BTreeMap<String, Variable> {
     let mut variables = BTreeMap::new();
     for (key, value) in entries(node, "variables", report) {
         let Some(name) = string(key, "variable name", report) else {
@@ -354,14 +354,14 @@ fn read_variables(node: &Node, report: &mut Report) -> BTreeMap<String, Variable
 }
 
 /// `notify: {webhook: URL}`: where incident events are posted.
-fn read_notify(node: &Node, report: &mut Report) -> Option<String> {
+fn read_notify(node: &Node, report: &mut FieldReport) -> Option<String> {
     let f = Fields::new(node, "`notify`", &["webhook"], Strictness::Strict, report)?;
     f.get("webhook")
         .and_then(|n| checked_url(n, "webhook", true, report))
 }
 
 /// `kube: {context: NAME, namespace: NAME}`: the cluster of its Kubernetes commands.
-fn read_kube(node: &Node, report: &mut Report) -> Option<super::model::KubeHeader> {
+fn read_kube(node: &Node, report: &mut FieldReport) -> Option<super::model::KubeHeader> {
     let f = Fields::new(
         node,
         "`kube`",
@@ -389,7 +389,7 @@ fn read_kube(node: &Node, report: &mut Report) -> Option<super::model::KubeHeade
 }
 
 /// `allow: [rule, ...]`: lint rule names, each checked.
-pub fn read_allow(node: &Node, report: &mut Report) -> Vec<String> {
+pub fn read_allow(node: &Node, report: &mut FieldReport) -> Vec<String> {
     let rules = string_list(node, "allow", report);
     rules
         .into_iter()

@@ -2,7 +2,7 @@
 
 use super::attrs::{CommandSource, build_command, parse_fence_attrs, slug};
 use super::diagnostic::Diagnostic;
-use super::fields::Report;
+use super::fields::FieldReport;
 use super::lint_shapes::not_shell;
 use super::model::{Block, NotShell, Pos, Step};
 use super::source::LineIndex;
@@ -41,7 +41,7 @@ struct Fence {
 }
 
 /// Parses `body`, which starts at byte `offset` of the file indexed by `index`.
-pub fn parse_body(body: &str, offset: usize, index: &LineIndex, report: &mut Report) -> Body {
+pub fn parse_body(body: &str, offset: usize, index: &LineIndex, report: &mut FieldReport) -> Body {
     let pos = |at: usize| index.pos(offset + at);
     let mut sections = vec![Section {
         heading: None,
@@ -178,7 +178,7 @@ fn build_step(
     excluded: Option<Range<usize>>,
     at: &Place,
     reader: &mut Reader,
-    report: &mut Report,
+    report: &mut FieldReport,
 ) -> Option<Step> {
     let (pos, index, offset) = (at.pos, at.index, at.offset);
     let (title, step_pos) = section
@@ -342,7 +342,7 @@ fn fence_attrs(
     fence: &Fence,
     offset: usize,
     index: &LineIndex,
-    report: &mut Report,
+    report: &mut FieldReport,
 ) -> Vec<super::attrs::Attr> {
     let Some(open) = fence.info.find('{') else {
         return Vec::new();

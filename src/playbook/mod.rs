@@ -77,7 +77,7 @@ pub fn parse(bytes: &[u8], form: Form, fallback_title: &str) -> Parsed {
         Ok(text) => text,
         Err(diagnostic) => return Parsed::failed(diagnostic),
     };
-    let mut report = fields::Report::default();
+    let mut report = fields::FieldReport::default();
     let playbook = match form {
         Form::Markdown => parse_markdown(text, fallback_title, &mut report),
         Form::Yaml => parse_yaml(text, fallback_title, &mut report),
@@ -169,7 +169,7 @@ pub fn read_limited(path: &Path) -> Result<Vec<u8>, ReadError> {
 fn parse_markdown(
     text: &str,
     fallback_title: &str,
-    report: &mut fields::Report,
+    report: &mut fields::FieldReport,
 ) -> Option<Playbook> {
     let split = match source::split_front_matter(text) {
         Ok(split) => split,
@@ -214,7 +214,11 @@ fn parse_markdown(
     Some(assemble(header, title, body.summary, steps))
 }
 
-fn parse_yaml(text: &str, fallback_title: &str, report: &mut fields::Report) -> Option<Playbook> {
+fn parse_yaml(
+    text: &str,
+    fallback_title: &str,
+    report: &mut fields::FieldReport,
+) -> Option<Playbook> {
     let node = match yaml_tree::parse(text, 1) {
         Ok(node) => node,
         Err(diagnostic) => {

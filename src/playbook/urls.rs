@@ -1,7 +1,7 @@
 //! URL and address checks shared by health checks and integrations.
 
 use super::diagnostic::Diagnostic;
-use super::fields::{Report, string};
+use super::fields::{FieldReport, string};
 use super::yaml_tree::Node;
 
 /// An `http(s)://` URL, or an error saying what is wrong with it.
@@ -10,7 +10,7 @@ pub fn checked_url(
     node: &Node,
     what: &str,
     warn_plain_http: bool,
-    report: &mut Report,
+    report: &mut FieldReport,
 ) -> Option<String> {
     let text = string(node, what, report)?;
     match url::Url::parse(&text) {
@@ -64,7 +64,7 @@ fn is_loopback(url: &url::Url) -> bool {
 }
 
 /// `host:port` for a TCP check.
-pub fn checked_address(node: &Node, report: &mut Report) -> Option<String> {
+pub fn checked_address(node: &Node, report: &mut FieldReport) -> Option<String> {
     let text = string(node, "tcp", report)?;
     let valid = text
         .rsplit_once(':')

@@ -1,7 +1,7 @@
 //! `steps:` of the YAML form → the same steps the Markdown form gives.
 
 use super::attrs::{Attr, CommandSource, build_command, slug};
-use super::fields::{Fields, Report, Strictness, string, type_error};
+use super::fields::{FieldReport, Fields, Strictness, string, type_error};
 use super::front_matter::missing;
 use super::markdown::trim_blank_lines;
 use super::model::{Block, Command, Step};
@@ -23,7 +23,7 @@ const COMMAND_KEYS: &[&str] = &[
     "explain",
 ];
 
-pub fn read_steps(node: &Node, report: &mut Report) -> Vec<Step> {
+pub fn read_steps(node: &Node, report: &mut FieldReport) -> Vec<Step> {
     let Value::Seq(items) = &node.value else {
         report.push(type_error(
             node,
@@ -38,7 +38,7 @@ pub fn read_steps(node: &Node, report: &mut Report) -> Vec<Step> {
         .collect()
 }
 
-fn read_step(item: &Node, report: &mut Report) -> Option<Step> {
+fn read_step(item: &Node, report: &mut FieldReport) -> Option<Step> {
     let f = Fields::new(item, "a step", STEP_KEYS, Strictness::Strict, report)?;
     let Some(title) = f.string("title", report) else {
         report.push(missing(
@@ -78,7 +78,7 @@ fn read_step(item: &Node, report: &mut Report) -> Option<Step> {
     })
 }
 
-fn read_command(item: &Node, default_id: &str, report: &mut Report) -> Option<Command> {
+fn read_command(item: &Node, default_id: &str, report: &mut FieldReport) -> Option<Command> {
     let f = Fields::new(item, "a command", COMMAND_KEYS, Strictness::Strict, report)?;
     let Some(run) = f.string("run", report) else {
         report.push(missing(

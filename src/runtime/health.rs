@@ -2,7 +2,7 @@
 
 use crate::app::Event;
 use crate::health::http_client::HttpOptions;
-use crate::health::{HealthEvent, Scheduler, Settings, probe::context_for, scheduler};
+use crate::health::{HealthEvent, Scheduler, SchedulerSettings, probe::context_for, scheduler};
 use crate::playbook::Playbook;
 use std::time::Instant;
 use tokio::sync::mpsc;
@@ -18,7 +18,7 @@ pub fn start(
     if playbook.checks.is_empty() {
         return Ok(None);
     }
-    let settings = Settings::default();
+    let settings = SchedulerSettings::default();
     let mut context = context_for(playbook, HttpOptions::default())?;
     context.remote = Some(std::sync::Arc::new(remote));
     // A config file that cannot be read was said at start; checks then use

@@ -2,7 +2,7 @@
 //! the selected one, and a hint line.
 
 use super::theme::Theme;
-use crate::app::picker::{Hit, Picker, PickerEntry};
+use crate::app::picker::{Picker, PickerEntry, PickerMatch};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -101,7 +101,7 @@ fn list(frame: &mut Frame, area: Rect, picker: &Picker, theme: &Theme) {
 
 /// `title  service  path`, exactly the text the filter matched, with the
 /// matched characters underlined in the accent colour.
-fn row(entry: &PickerEntry, hit: &Hit, theme: &Theme) -> Line<'static> {
+fn row(entry: &PickerEntry, hit: &PickerMatch, theme: &Theme) -> Line<'static> {
     let title_len = entry.title.chars().count();
     let (mark, base) = match entry.error {
         Some(_) => ("✖ ", theme.danger),

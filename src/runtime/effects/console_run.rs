@@ -4,7 +4,7 @@
 
 use crate::app::Event;
 use crate::app::runs::RunResult;
-use crate::exec::driver::{self, Report};
+use crate::exec::driver::{self, RunReport};
 use crate::exec::outcome::{self, HostResult};
 use crate::exec::targets::AnyRunner;
 use crate::incident::redact::Redactor;
@@ -50,8 +50,8 @@ pub async fn run(task: ConsoleRun, cancel: watch::Receiver<bool>, events: mpsc::
         };
         let Some(report) = report else { break };
         let event = match report {
-            Report::Started { host } => Some(Event::HostStarted { run, host }),
-            Report::Output { host, chunk } => {
+            RunReport::Started { host } => Some(Event::HostStarted { run, host }),
+            RunReport::Output { host, chunk } => {
                 let shown = redactor.redact(&chunk.text);
                 for line in shown.split('\n') {
                     let line = label(several, &plan.hosts[host], line);
@@ -60,7 +60,7 @@ pub async fn run(task: ConsoleRun, cancel: watch::Receiver<bool>, events: mpsc::
                 }
                 None
             }
-            Report::Finished {
+            RunReport::Finished {
                 host,
                 result,
                 output_file,
