@@ -35,38 +35,34 @@ pub fn parse_for(text: Option<&str>) -> Result<Duration, String> {
 /// The incident this claim belongs to: the open one of the playbook, else a
 /// new one opened with the alert as its first event.
 pub fn incident_for(alert: &Alert, playbook: Option<&Path>) -> Result<IncidentLog, String> {
-    let base = incident::incidents_dir().ok_or("no data directory; set OPSDECK_DATA_DIR")?;
-    let canonical = playbook
-        .map(|p| {
-            std::fs::canonicalize(p)
-                .unwrap_or_else(|_| p.to_path_buf())
-                .display()
-                .to_string()
-        })
-        .unwrap_or_default();
-    if !canonical.is_empty()
-        && let Some(open) = incident::list::open_for(&base, &canonical)
-    {
-        return IncidentLog::resume(&open.dir, Redactor::default())
-            .map_err(|err| format!("{err} ({})", err.hint()));
-    }
-    let title = playbook
-        .and_then(|p| crate::playbook::load(p).playbook.map(|b| b.title))
-        .unwrap_or_else(|| alert.alertname.clone());
-    let bytes = playbook
-        .and_then(|p| crate::playbook::read_limited(p).ok())
-        .unwrap_or_default();
-    let opened = Entry::Opened {
-        title: title.clone(),
-        playbook: canonical,
-        playbook_sha256: crate::incident::sha256_hex(&bytes),
-        version: env!("CARGO_PKG_VERSION").into(),
+    let loaded = playbook.and_then(|p| crate::playbook::load(p).playbook);
+    let title = loaded
+        .as_ref()
+        .map_or_else(|| alert.alertname.clone(), |b| b.title.clone());
+    let opening = incident::opening::Opening {
+        playbook: playbook.unwrap_or(Path::new("")),
+        title: &title,
         drill: false,
+        notify: loaded.as_ref().and_then(|b| b.notify.as_deref()),
     };
-    let mut log = IncidentLog::create(&base, &title, opened, Redactor::default())
-        .map_err(|err| format!("{err} ({})", err.hint()))?;
-    log.append(&super::open::entry(alert))
-        .map_err(|err| format!("{err} ({})", err.hint()))?;
+    let existing = playbook.is_some_and(|p| {
+        incident::incidents_dir().is_some_and(|base| {
+            let canonical = std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+            incident::list::open_for(&base, &canonical.display().to_string()).is_some()
+        })
+    });
+    // Without a playbook there is nothing to resume by.
+    let opened = if playbook.is_some() {
+        incident::opening::resume_or_create(&opening, Redactor::default())
+    } else {
+        incident::opening::create(&opening, Redactor::default())
+    };
+    let mut log = opened.map_err(|err| format!("{err} ({})", err.hint()))?;
+    if !existing {
+        // A new incident starts with the alert that opened it.
+        log.append(&super::open::entry(alert))
+            .map_err(|err| format!("{err} ({})", err.hint()))?;
+    }
     Ok(log)
 }
 

@@ -124,11 +124,6 @@ pub fn exec(path: &Path, playbook: &Playbook, command_id: &str, options: &ExecOp
     {
         eprintln!("opsdeck: WARNING: the Kubernetes pin is not kept in the incident: {err}");
     }
-    if let (Some(log), Some(url)) = (log.as_mut(), &playbook.notify)
-        && let Err(reason) = log.notify_to(url)
-    {
-        let _ = log.append(&Entry::NotifyFailed { reason });
-    }
     record(&mut log, &plan::record::confirmed(&plan));
     let results = if plan.interactive {
         Ok(interactive(&plan, &mut log))
@@ -228,26 +223,13 @@ fn typed_confirmation(plan: &Plan, name: &str) -> bool {
 }
 
 fn open_incident(path: &Path, playbook: &Playbook, redactor: Redactor) -> Option<IncidentLog> {
-    let base = incident::incidents_dir()?;
-    let playbook_path = std::fs::canonicalize(path)
-        .unwrap_or_else(|_| path.to_path_buf())
-        .display()
-        .to_string();
-    let result = match incident::list::open_for(&base, &playbook_path) {
-        Some(open) => IncidentLog::resume(&open.dir, redactor),
-        None => {
-            let bytes = crate::playbook::read_limited(path).unwrap_or_default();
-            let opened = Entry::Opened {
-                title: playbook.title.clone(),
-                playbook: playbook_path,
-                playbook_sha256: sha256_hex(&bytes),
-                version: env!("CARGO_PKG_VERSION").into(),
-                drill: false,
-            };
-            IncidentLog::create(&base, &playbook.title, opened, redactor)
-        }
+    let opening = incident::opening::Opening {
+        playbook: path,
+        title: &playbook.title,
+        drill: false,
+        notify: playbook.notify.as_deref(),
     };
-    match result {
+    match incident::opening::resume_or_create(&opening, redactor) {
         Ok(log) => Some(log),
         Err(err) => {
             eprintln!(

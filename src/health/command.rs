@@ -111,7 +111,9 @@ impl CommandProbe {
                 Failure::new(
                     FailureKind::Setup,
                     self.asked(),
-                    format!("runs on `{host}` over SSH, and these checks were started without SSH hosts"),
+                    format!(
+                        "runs on `{host}` over SSH, and these checks were started without SSH hosts"
+                    ),
                 ),
             );
         }

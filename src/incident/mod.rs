@@ -10,6 +10,7 @@ pub mod head;
 pub mod integrity;
 pub mod list;
 pub mod notify;
+pub mod opening;
 pub mod redact;
 pub mod replay;
 pub mod store;

@@ -59,11 +59,7 @@ impl Effects {
                 text: format!("the Kubernetes pin could not be kept in the incident: {err}"),
             });
         }
-        if let Some(url) = &self.notify
-            && let Err(reason) = log.notify_to(url)
-        {
-            let _ = log.append(&Entry::NotifyFailed { reason });
-        }
+        incident::opening::wire_notifier(&mut log, self.notify.as_deref());
         log
     }
 
@@ -235,29 +231,14 @@ impl Effects {
     }
 
     fn open_log(&self) -> Result<IncidentLog, incident::LogError> {
-        let base = incident::incidents_dir().ok_or_else(|| {
-            incident::LogError::io(
-                "find",
-                &PathBuf::from("the data directory"),
-                std::io::Error::other("set OPSDECK_DATA_DIR"),
-            )
-        })?;
-        let bytes = crate::playbook::read_limited(&self.playbook_path).unwrap_or_default();
-        let path = std::fs::canonicalize(&self.playbook_path)
-            .unwrap_or_else(|_| self.playbook_path.clone());
-        let opened = Entry::Opened {
-            title: self.title.clone(),
-            playbook: path.display().to_string(),
-            playbook_sha256: crate::incident::sha256_hex(&bytes),
-            version: env!("CARGO_PKG_VERSION").into(),
+        let opening = incident::opening::Opening {
+            playbook: &self.playbook_path,
+            title: &self.title,
             drill: self.drill,
+            // Wired by `notifying`, with the Kubernetes pin.
+            notify: None,
         };
-        IncidentLog::create(
-            &base,
-            &self.title,
-            opened,
-            Redactor::new(self.secrets.clone()),
-        )
+        incident::opening::create(&opening, Redactor::new(self.secrets.clone()))
     }
 
     fn spawn_run(&mut self, run: u64, plan: Plan, playbook: &Playbook) {
