@@ -4,10 +4,8 @@
 use super::alerts::Listing;
 use crate::alerts::matching::Library;
 use crate::alerts::model::{Alert, clean};
-use crate::app::picker::{Picker, PickerEntry, PickerOutcome};
-use crate::tui::{self, Input};
+use crate::app::picker::{Picker, PickerEntry};
 use std::time::SystemTime;
-use tokio::signal::unix::{SignalKind, signal};
 
 /// One row per alert: name, severity, age, who holds it; its labels as the
 /// service line; its playbook's steps and checks in the preview.
@@ -73,48 +71,7 @@ pub fn run(entries: Vec<PickerEntry>) -> Result<Option<usize>, String> {
     let settings = crate::config::load_settings(None)?;
     let mut picker = Picker::new(entries, Vec::new());
     picker.noun = "alerts";
-    let runtime = super::alerts::runtime()?;
-    tui::set_mouse(settings.mouse);
-    let mut terminal = tui::enter().map_err(|err| format!("cannot use the terminal: {err}"))?;
-    let result = runtime.block_on(pick(&mut terminal, picker, &settings));
-    tui::leave();
-    result.map_err(|err| err.to_string())
-}
-
-async fn pick(
-    terminal: &mut ratatui::DefaultTerminal,
-    mut picker: Picker,
-    settings: &crate::config::Settings,
-) -> std::io::Result<Option<usize>> {
-    let mut input = tui::take_input();
-    let mut sigterm = signal(SignalKind::terminate())?;
-    let mut sighup = signal(SignalKind::hangup())?;
-    let mut sigint = signal(SignalKind::interrupt())?;
-    loop {
-        terminal.draw(|frame| crate::ui::draw_picker(frame, &picker, &settings.theme))?;
-        tokio::select! {
-            event = input.recv() => match event {
-                Some(Input::Key(key)) => match picker.update(key) {
-                    PickerOutcome::Stay => {}
-                    PickerOutcome::Quit => return Ok(None),
-                    PickerOutcome::Open(_) => {
-                        tui::return_input(input);
-                        return Ok(picker.selected_index());
-                    }
-                },
-                Some(Input::Mouse(mouse)) => {
-                    let area = terminal.get_frame().area();
-                    crate::runtime::picker::on_mouse(&mut picker, area, mouse);
-                }
-                Some(Input::Resize(..)) => {}
-                Some(Input::Failed(err)) => {
-                    return Err(std::io::Error::other(format!("reading the terminal failed: {err}")));
-                }
-                None => return Ok(None),
-            },
-            _ = sigterm.recv() => return Ok(None),
-            _ = sighup.recv() => return Ok(None),
-            _ = sigint.recv() => return Ok(None),
-        }
-    }
+    let chosen = crate::runtime::picker::choose(picker, &settings)
+        .map_err(|err| format!("cannot use the terminal: {err}"))?;
+    Ok(chosen.and_then(|(_, index)| index))
 }

@@ -27,6 +27,15 @@ pub fn load_library() -> Picker {
 
 /// Shows the picker; the chosen playbook's path, or None when the responder quit.
 pub fn run(picker: Picker, settings: &Settings) -> std::io::Result<Option<PathBuf>> {
+    Ok(choose(picker, settings)?.map(|(path, _)| PathBuf::from(path)))
+}
+
+/// Shows any picker (playbooks, alerts); the chosen entry's path and its
+/// index among the matches, or None when the responder quit.
+pub fn choose(
+    picker: Picker,
+    settings: &Settings,
+) -> std::io::Result<Option<(String, Option<usize>)>> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
@@ -41,7 +50,7 @@ async fn pick(
     terminal: &mut ratatui::DefaultTerminal,
     mut picker: Picker,
     settings: &Settings,
-) -> std::io::Result<Option<PathBuf>> {
+) -> std::io::Result<Option<(String, Option<usize>)>> {
     let mut input = tui::take_input();
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
@@ -55,7 +64,7 @@ async fn pick(
                     PickerOutcome::Quit => return Ok(None),
                     PickerOutcome::Open(path) => {
                         tui::return_input(input);
-                        return Ok(Some(PathBuf::from(path)));
+                        return Ok(Some((path, picker.selected_index())));
                     }
                 },
                 Some(Input::Mouse(mouse)) => {
