@@ -619,8 +619,47 @@ fn with_output(lines: &[&str]) -> (State, u64) {
             lines: lines.iter().map(|l| l.to_string()).collect(),
         },
     );
+    // The run leaves focus in the step text; Tab moves on to the output.
+    assert_eq!(state.focus, Focus::Body);
+    press(&mut state, &[Key::plain(KeyCode::Tab)]);
     assert_eq!(state.focus, Focus::Output);
     (state, run)
+}
+
+#[test]
+fn after_a_run_focus_stays_where_the_responder_was_and_n_adds_a_note() {
+    let mut state = State::new(parse(V1), "t.md".into(), Mode::Live);
+    press(
+        &mut state,
+        &[Key::plain(KeyCode::Tab), enter(), Key::char('y')],
+    );
+    assert!(
+        state.output.current().is_some(),
+        "the run shows in the output pane"
+    );
+    assert_eq!(state.focus, Focus::Body, "focus did not jump to the output");
+    press(&mut state, &[Key::char('n')]);
+    assert!(
+        matches!(state.overlay, Some(Overlay::Prompt(_))),
+        "`n` asks for a note, as before the run: {:?}",
+        state.message
+    );
+}
+
+#[test]
+fn q_closes_the_help_and_the_contacts_and_never_quits() {
+    let mut state = State::new(parse(V1), "t.md".into(), Mode::Live);
+    for open in ['?', 'e'] {
+        press(&mut state, &[Key::char(open)]);
+        assert!(state.overlay.is_some(), "`{open}` opens its overlay");
+        let effects = press(&mut state, &[Key::char('q')]);
+        assert!(state.overlay.is_none(), "`q` closes it");
+        assert!(
+            !effects.contains(&Effect::Quit),
+            "`q` in `{open}` quit the console"
+        );
+    }
+    assert!(press(&mut state, &[Key::char('q')]).contains(&Effect::Quit));
 }
 
 #[test]
@@ -831,7 +870,7 @@ fn a_verify_check_is_watched_after_its_command_and_the_outcome_recorded() {
     assert!(state.message.as_deref().unwrap().contains("healthy again"));
 
     // Not recovered within the window: said and recorded too.
-    press(&mut state, &[Key::plain(KeyCode::BackTab), enter()]);
+    press(&mut state, &[enter()]);
     type_text(&mut state, "shop");
     press(&mut state, &[enter()]);
     let run = state.output.running().unwrap().id;

@@ -71,8 +71,10 @@ pub fn on_confirm_key(state: &mut State, mut dialog: Confirm, key: Key) -> Vec<E
     }
 }
 
+/// The output pane shows the run; focus stays where the responder was, so
+/// the next key does what it did before the run (`n` a note, Enter the next
+/// command), never what it means in the output pane.
 fn launch(state: &mut State, plan: Plan) -> Vec<Effect> {
-    state.focus = super::state::Focus::Output;
     if state.mode.runs_nothing() {
         let run = state.output.start(
             plan.command_id.clone(),

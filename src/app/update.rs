@@ -186,14 +186,9 @@ fn on_overlay_key(state: &mut State, overlay: Overlay, key: Key) -> Vec<Effect> 
             }
             Vec::new()
         }
-        // Help and contacts close on any key; quit still quits so nobody is trapped.
-        Overlay::Help | Overlay::Escalation => {
-            if state.keymap.action(key, state.focus) == Some(Action::Quit) {
-                on_key(state, key)
-            } else {
-                Vec::new()
-            }
-        }
+        // Help and contacts close on any key, `q` included: closing an
+        // overlay never quits the console.
+        Overlay::Help | Overlay::Escalation => Vec::new(),
     }
 }
 
