@@ -49,5 +49,5 @@ pub fn open(alert: &Alert, playbook: &Path, alertmanager: &str) -> u8 {
             },
         }),
     };
-    crate::cli::commands::open_with_theme(playbook, options, None)
+    crate::cli::open::open_with_theme(playbook, options, None)
 }

@@ -54,7 +54,7 @@ pub fn run(name: &str) -> u8 {
         drill: true,
         alert: None,
     };
-    let code = super::commands::open(&playbook_path, options);
+    let code = super::open::open(&playbook_path, options);
     println!(
         "{}",
         summary::summarize(scenario, dir, &playbook_path, started)

@@ -162,5 +162,5 @@ async fn interrupted() {
 
 /// The playbook, or its diagnostics printed and `None`.
 fn load(path: &Path) -> Option<Playbook> {
-    super::commands::load_or_explain(path, "opsdeck health")
+    super::load::load_or_explain(path, "opsdeck health")
 }

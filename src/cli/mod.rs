@@ -6,12 +6,16 @@ pub mod alerts;
 pub mod alerts_claim;
 pub mod alerts_open;
 pub mod alerts_picker;
-pub mod commands;
+pub mod check;
 pub mod drill;
+pub mod exec;
 pub mod health;
+pub mod load;
 pub mod log;
 pub mod log_close;
+pub mod open;
 pub mod reference;
+pub mod show;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -259,7 +263,7 @@ pub fn main() -> ExitCode {
         restore_default_sigpipe();
     }
     let code = match cli.command {
-        None => commands::pick(cli.theme.as_deref()),
+        None => open::pick(cli.theme.as_deref()),
         Some(CliCommand::Open {
             playbook,
             dry_run,
@@ -286,7 +290,7 @@ pub fn main() -> ExitCode {
                 drill: false,
                 alert: None,
             };
-            commands::open_with_theme(&playbook, options, theme.as_deref())
+            open::open_with_theme(&playbook, options, theme.as_deref())
         }
         Some(CliCommand::Check { rules: true, .. }) => crate::playbook::scaffold::print_rules(),
         Some(CliCommand::Check {
@@ -294,11 +298,11 @@ pub fn main() -> ExitCode {
             format,
             deny,
             ..
-        }) => commands::check(&paths, format, deny.is_some()),
+        }) => check::check(&paths, format, deny.is_some()),
         Some(CliCommand::New { name, format }) => {
             crate::playbook::scaffold::write_new(&name, format == NewFormat::Yaml)
         }
-        Some(CliCommand::Show { playbook, format }) => commands::show(&playbook, format),
+        Some(CliCommand::Show { playbook, format }) => show::show(&playbook, format),
         Some(CliCommand::Exec {
             playbook,
             command_id,
@@ -316,7 +320,7 @@ pub fn main() -> ExitCode {
                 read_only,
                 host,
             };
-            commands::exec(&playbook, &command_id, &options)
+            exec::exec(&playbook, &command_id, &options)
         }
         Some(CliCommand::Health {
             playbook,

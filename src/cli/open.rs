@@ -1,0 +1,105 @@
+//! `opsdeck open PLAYBOOK` and bare `opsdeck` (the picker): the console.
+
+use super::load::{EXIT_ERRORS, EXIT_OK, load_or_report};
+use crate::library;
+use std::io::IsTerminal;
+use std::path::Path;
+
+/// `opsdeck open PLAYBOOK`
+pub fn open(path: &Path, options: crate::runtime::ConsoleOptions) -> u8 {
+    open_with_theme(path, options, None)
+}
+
+/// `opsdeck open PLAYBOOK --theme NAME`: the config is read before the
+/// terminal is taken, so a broken theme or config file is a plain error.
+pub fn open_with_theme(
+    path: &Path,
+    options: crate::runtime::ConsoleOptions,
+    theme: Option<&str>,
+) -> u8 {
+    let settings = match crate::config::load_settings(theme) {
+        Ok(settings) => settings,
+        Err(err) => {
+            eprintln!("opsdeck: {err}");
+            return EXIT_ERRORS;
+        }
+    };
+    open_with_settings(path, options, settings)
+}
+
+fn open_with_settings(
+    path: &Path,
+    options: crate::runtime::ConsoleOptions,
+    settings: crate::config::Settings,
+) -> u8 {
+    let Some(playbook) = load_or_report(path) else {
+        return EXIT_ERRORS;
+    };
+    match crate::runtime::run_console(playbook, path.to_path_buf(), options, settings) {
+        Ok(()) => EXIT_OK,
+        Err(err) => {
+            eprintln!("opsdeck: the console stopped: {err}");
+            EXIT_ERRORS
+        }
+    }
+}
+
+/// Bare `opsdeck`: the picker over the playbook library, then the console on
+/// the chosen one. Without a terminal it prints the library instead.
+pub fn pick(theme: Option<&str>) -> u8 {
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        return list_library();
+    }
+    let settings = match crate::config::load_settings(theme) {
+        Ok(settings) => settings,
+        Err(err) => {
+            eprintln!("opsdeck: {err}");
+            return EXIT_ERRORS;
+        }
+    };
+    let picker = crate::runtime::picker::load_library();
+    match crate::runtime::picker::run(picker, &settings) {
+        Ok(Some(path)) => open_with_settings(&path, Default::default(), settings),
+        Ok(None) => EXIT_OK,
+        Err(err) => {
+            eprintln!("opsdeck: the picker stopped: {err}");
+            EXIT_ERRORS
+        }
+    }
+}
+
+/// The playbook library as a list, for bare `opsdeck` without a terminal.
+pub fn list_library() -> u8 {
+    let dirs = library::library_dirs();
+    let files = library::collect(&dirs).unwrap_or_default();
+    if files.is_empty() {
+        println!(
+            "No playbooks found in: {}",
+            dirs.iter()
+                .map(|d| d.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        println!("Write one with a `# Title` and `## Step` sections, then `opsdeck open FILE`.");
+        return EXIT_OK;
+    }
+    println!("Playbooks (open one with `opsdeck open PATH`):");
+    for file in files {
+        let parsed = crate::plan::check::load(&file);
+        match (
+            &parsed.playbook,
+            parsed.diagnostics.iter().find(|d| d.is_error()),
+        ) {
+            (Some(playbook), _) => println!("  {:<50} {}", file.display(), playbook.title),
+            (None, Some(error)) => println!(
+                "  {:<50} invalid: {}:{}: {}",
+                file.display(),
+                error.line,
+                error.col,
+                error.message
+            ),
+            (None, None) => {}
+        }
+    }
+    EXIT_OK
+}
