@@ -4,13 +4,13 @@
 use super::Target;
 use super::ssh_target::SshTarget;
 use crate::playbook::Playbook;
-use crate::playbook::model::Command;
+use crate::playbook::model::{Command, RunsOn};
 use std::path::Path;
 
 /// The host group's name; for a command on this machine, the service, else the command's id.
 pub(super) fn confirm_name(playbook: &Playbook, command: &Command) -> String {
-    if command.host != LOCAL {
-        return command.host.clone();
+    if let RunsOn::Hosts(group) = &command.host {
+        return group.clone();
     }
     playbook
         .service
@@ -32,7 +32,7 @@ pub fn select_hosts(
         Some(wanted) if all.iter().any(|h| h == wanted) => Ok(vec![wanted.to_string()]),
         Some(wanted) => Err(super::Refusal::NotInGroup {
             host: wanted.to_string(),
-            group: command.host.clone(),
+            group: command.host.name().to_string(),
             hosts: all,
         }),
     }
@@ -40,9 +40,9 @@ pub fn select_hosts(
 
 /// Every host of the command's group (a host name alone is its own group).
 pub fn group_hosts(playbook: &Playbook, command: &Command) -> Vec<String> {
-    match playbook.hosts.get(&command.host) {
+    match playbook.hosts.get(command.host.name()) {
         Some(group) => group.hosts.clone(),
-        None => vec![command.host.clone()],
+        None => vec![command.host.name().to_string()],
     }
 }
 
@@ -50,11 +50,11 @@ pub(super) fn target(playbook: &Playbook, command: &Command, host: &str, dir: &P
     if command.lang == "promql" {
         return Target::Prometheus;
     }
-    if command.host == LOCAL {
+    if command.host.is_local() {
         return Target::Local;
     }
-    Target::Ssh(match playbook.hosts.get(&command.host) {
-        Some(group) => SshTarget::from_group(&command.host, group, host, dir),
+    Target::Ssh(match playbook.hosts.get(command.host.name()) {
+        Some(group) => SshTarget::from_group(command.host.name(), group, host, dir),
         None => SshTarget::new(host),
     })
 }

@@ -3,7 +3,6 @@
 //! when the incident started; looked up in the pinned snapshot (data handed
 //! in by the caller, see `crate::exec::kube_pin`).
 
-use super::hosts::LOCAL;
 use super::{Danger, Refusal, Request};
 use crate::kube::{KubeSnapshot, KubeTarget, detect};
 use crate::playbook::Playbook;
@@ -17,7 +16,7 @@ pub fn kube_target(
     script: &str,
     snapshot: Option<&KubeSnapshot>,
 ) -> Result<Option<KubeTarget>, Refusal> {
-    if command.host != LOCAL || command.lang == "promql" || !detect::is_kube(script) {
+    if !command.host.is_local() || command.lang == "promql" || !detect::is_kube(script) {
         return Ok(None);
     }
     let Some(snapshot) = snapshot else {

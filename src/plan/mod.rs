@@ -313,12 +313,12 @@ pub fn plan(request: &Request) -> Planned {
     });
     let interactive = (command.interactive
         || kube.is_some() && crate::kube::detect::needs_terminal(&filled.script))
-        && command.host == LOCAL;
+        && command.host.is_local();
     Planned::Ready(Box::new(Plan {
         command_id: command.id.clone(),
         script: filled.script,
         shown: filled.shown,
-        host_group: command.host.clone(),
+        host_group: command.host.name().to_string(),
         hosts,
         targets,
         danger,
@@ -326,7 +326,7 @@ pub fn plan(request: &Request) -> Planned {
         secrets: filled.secrets,
         ssh_config_runs: playbook
             .hosts
-            .get(&command.host)
+            .get(command.host.name())
             .map(|g| g.ssh_config_runs.clone())
             .unwrap_or_default(),
         timeout: command.timeout,

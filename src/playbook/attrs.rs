@@ -111,7 +111,7 @@ pub fn build_command(source: CommandSource, report: &mut FieldReport) -> Command
         id: source.default_id,
         lang: source.lang,
         run: source.run,
-        host: super::model::LOCAL.into(),
+        host: super::model::RunsOn::Local,
         kind: Kind::Diagnose,
         timeout: DEFAULT_TIMEOUT,
         verify: None,
@@ -159,7 +159,7 @@ fn apply(command: &mut Command, attr: &Attr, show_only_key: &str, report: &mut F
             attr,
             "an id of letters, digits, `-` and `_`, e.g. `recent-deploys`",
         )),
-        "host" if !value.is_empty() => command.host = value.to_string(),
+        "host" if !value.is_empty() => command.host = super::model::RunsOn::named(value),
         "context" if crate::kube::context::is_context_name(value) => {
             command.context = Some(value.to_string());
         }

@@ -257,6 +257,55 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(300);
 /// checks and the incident log: the one place the word is spelt.
 pub const LOCAL: &str = "local";
 
+/// Where a command runs: this machine, or a playbook host group (a bare
+/// host name is a group of its own). Written and recorded as its name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RunsOn {
+    Local,
+    Hosts(String),
+}
+
+impl RunsOn {
+    /// `local` is this machine; any other name is hosts.
+    pub fn named(name: &str) -> RunsOn {
+        if name == LOCAL {
+            RunsOn::Local
+        } else {
+            RunsOn::Hosts(name.to_string())
+        }
+    }
+
+    /// The name as written: `local`, or the group.
+    pub fn name(&self) -> &str {
+        match self {
+            RunsOn::Local => LOCAL,
+            RunsOn::Hosts(name) => name,
+        }
+    }
+
+    pub fn is_local(&self) -> bool {
+        *self == RunsOn::Local
+    }
+}
+
+impl std::fmt::Display for RunsOn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl PartialEq<&str> for RunsOn {
+    fn eq(&self, other: &&str) -> bool {
+        self.name() == *other
+    }
+}
+
+impl Serialize for RunsOn {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
+}
+
 /// A runnable shell command linked from a step.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Command {
@@ -265,8 +314,8 @@ pub struct Command {
     pub lang: String,
     /// The script exactly as written, placeholders unresolved.
     pub run: String,
-    /// A name from `hosts`, or `local`.
-    pub host: String,
+    /// A group from `hosts`, or this machine.
+    pub host: RunsOn,
     pub kind: Kind,
     #[serde(with = "duration")]
     pub timeout: Duration,

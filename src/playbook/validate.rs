@@ -32,7 +32,12 @@ pub fn validate(playbook: &Playbook) -> Vec<Diagnostic> {
         }
     }
     for command in playbook.commands() {
-        undefined_host(&command.host, command.pos_of("host"), &host_names, &mut out);
+        undefined_host(
+            command.host.name(),
+            command.pos_of("host"),
+            &host_names,
+            &mut out,
+        );
         if let Some(verify) = &command.verify
             && playbook.check(verify).is_none()
         {
