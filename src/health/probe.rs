@@ -88,7 +88,7 @@ pub fn build(check: &Check, context: &ProbeContext) -> Result<Arc<dyn Probe>, St
         model::Probe::Command(script) => {
             let probe = CommandProbe::new(script, check.host.as_deref(), expect);
             match (check.host.as_deref(), &context.remote) {
-                (Some(host), Some(remote)) if host != "local" => {
+                (Some(host), Some(remote)) if host != crate::playbook::model::LOCAL => {
                     let timeout = check.timeout.unwrap_or(super::pacing::DEFAULT_TIMEOUT);
                     Arc::new(probe.with_remote(remote.hosts(host), timeout))
                 }
