@@ -241,8 +241,6 @@ fn open_incident(path: &Path, playbook: &Playbook, redactor: Redactor) -> Option
     }
 }
 
-pub use crate::incident::sha256_hex;
-
 pub(crate) fn record(log: &mut Option<IncidentLog>, entry: &Entry) {
     if let Some(writer) = log
         && let Err(err) = writer.append(entry)

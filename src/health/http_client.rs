@@ -195,7 +195,7 @@ pub fn find_tls_error(err: &(dyn StdError + 'static)) -> Option<String> {
     None
 }
 
-pub use crate::terminal_text::error_chain as chain;
+use crate::terminal_text::error_chain as chain;
 
 /// `Connection refused (os error 111)` → `connection refused`.
 pub fn os_words(message: &str) -> String {
