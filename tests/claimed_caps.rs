@@ -50,7 +50,12 @@ impl CountingServer {
                 std::thread::spawn(move || {
                     let mut buf = [0u8; 4096];
                     let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-                    let _ = stream.read(&mut buf);
+                    // A connection the client opened but sent nothing on
+                    // (hyper may race a spare connect against its pool) is
+                    // not a probe: count requests, not connections.
+                    if !matches!(stream.read(&mut buf), Ok(n) if n > 0) {
+                        return;
+                    }
                     let current = now.fetch_add(1, Ordering::SeqCst) + 1;
                     peak.fetch_max(current, Ordering::SeqCst);
                     std::thread::sleep(hold);
