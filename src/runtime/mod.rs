@@ -1,5 +1,5 @@
 //! The one loop that owns the terminal: input, task events, clock and signals
-//! in; effects out; draw when dirty, at most ~30 frames a second.
+//! in; effects out; draw when dirty, at most ~30 frames a second (a key or click at once).
 
 mod effects;
 mod health;
