@@ -1,5 +1,5 @@
 //! The one loop that owns the terminal: input, task events, clock and signals
-//! in; effects out; draw when dirty, at most ~30 frames a second.
+//! in; effects out; draw when dirty, at most ~30 frames a second (a key or click at once).
 
 mod effects;
 mod health;
@@ -41,7 +41,11 @@ pub fn run_console(
     options: ConsoleOptions,
     settings: Settings,
 ) -> std::io::Result<()> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
+    // The loop runs on this thread (`block_on`); runs, probes and their
+    // output files on two workers, so keys are answered while a command
+    // floods output (and its file waits on the disk).
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
         .enable_all()
         .build()?;
     let theme = settings.theme;
@@ -149,14 +153,18 @@ async fn event_loop(
         },
     );
     let mut dirty = true;
+    // A key or click was handled: its frame is drawn at once, not at the
+    // next frame time (up to 33 ms later during a flood of output).
+    let mut answered_input = false;
     let mut last_draw = Instant::now() - FRAME;
 
     loop {
         let next_frame = last_draw + FRAME;
-        if dirty && Instant::now() >= next_frame {
+        if dirty && (answered_input || Instant::now() >= next_frame) {
             terminal.draw(|frame| ui::draw(frame, &state, theme))?;
             last_draw = Instant::now();
             dirty = false;
+            answered_input = false;
             panic_after_draw_test_hook();
         }
         let mut events = Vec::new();
@@ -166,6 +174,7 @@ async fn event_loop(
                 while let Ok(more) = rx.try_recv() {
                     batch.push(Some(more));
                 }
+                answered_input = true;
                 for input in batch {
                     match input {
                         Some(Input::Key(key)) => events.push(Event::Key(key)),
