@@ -54,6 +54,10 @@ pub enum Entry {
         #[serde(skip_serializing_if = "Option::is_none")]
         signal: Option<i32>,
         duration_ms: u64,
+        /// How the console said it ended (`exit 2`, `timed out`, `could not
+        /// run: REASON (exit 255)`); logs of older versions lack it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        outcome: Option<String>,
         output_file: String,
         last_lines: Vec<String>,
         /// A Kubernetes command's context, API server and namespace.
@@ -189,13 +193,10 @@ impl Entry {
                 exit_code,
                 signal,
                 duration_ms,
+                outcome,
                 ..
             } => {
-                let outcome = match (exit_code, signal) {
-                    (Some(code), _) => format!("exit {code}"),
-                    (None, Some(sig)) => format!("killed by signal {sig}"),
-                    (None, None) => "no exit status".into(),
-                };
+                let outcome = ended(outcome.as_deref(), *exit_code, *signal);
                 format!(
                     "finished `{command}` on {host}: {outcome} in {:.1}s",
                     *duration_ms as f64 / 1000.0
@@ -252,5 +253,15 @@ impl Entry {
             }
             Entry::NotifyFailed { reason } => format!("notification failed: {reason}"),
         }
+    }
+}
+
+/// How a host's run ended, in the console's words when the log kept them.
+pub fn ended(outcome: Option<&str>, exit_code: Option<i32>, signal: Option<i32>) -> String {
+    match (outcome, exit_code, signal) {
+        (Some(said), _, _) => said.to_string(),
+        (None, Some(code), _) => format!("exit {code}"),
+        (None, None, Some(sig)) => format!("killed by signal {sig}"),
+        (None, None, None) => "no exit status".into(),
     }
 }

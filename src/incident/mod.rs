@@ -15,6 +15,7 @@ pub mod redact;
 pub mod replay;
 pub mod store;
 pub mod store_output;
+pub mod timeline;
 
 pub use entry::Entry;
 pub use replay::{Replay, replay};

@@ -70,6 +70,18 @@ pub fn describe(result: &HostResult) -> String {
     }
 }
 
+/// How the console said a host's run ended, for the incident log: `exit 2`,
+/// `timed out`, or `could not run: REASON (exit 255)`, the code `exec` exits with.
+pub fn said_for_log(result: &HostResult) -> String {
+    match result {
+        Ok(finished) => finished.said(),
+        Err(error) => format!(
+            "could not run: {} (exit {EXIT_NO_CONNECTION})",
+            error.lines().next().unwrap_or("failed")
+        ),
+    }
+}
+
 /// The fan-out's exit code: 0 only if every host succeeded, else the first
 /// non-zero one in the host group's order.
 pub fn overall_exit_code<'a>(results: impl IntoIterator<Item = &'a HostResult>) -> u8 {
