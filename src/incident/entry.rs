@@ -85,6 +85,13 @@ pub enum Entry {
         check: String,
         recovered: bool,
     },
+    /// A change without `verify=` ran, and these checks were still down
+    /// when its window ended.
+    StillDown {
+        command: String,
+        checks: Vec<String>,
+        after_secs: u64,
+    },
     /// The alert this incident answers, as Alertmanager gave it.
     Alert {
         alertname: String,
@@ -143,6 +150,7 @@ impl Entry {
             Entry::Note { .. } => "note",
             Entry::Escalated { .. } => "escalated",
             Entry::VerifyResult { .. } => "verify_result",
+            Entry::StillDown { .. } => "still_down",
             Entry::Alert { .. } => "alert",
             Entry::Claimed { .. } => "claimed",
             Entry::SilenceExpired { .. } => "silence_expired",
@@ -223,6 +231,18 @@ impl Entry {
                     } else {
                         "NOT recovered"
                     }
+                )
+            }
+            Entry::StillDown {
+                command,
+                checks,
+                after_secs,
+            } => {
+                let named: Vec<String> = checks.iter().map(|c| format!("`{c}`")).collect();
+                let verb = if checks.len() == 1 { "is" } else { "are" };
+                format!(
+                    "ran `{command}`, but {} {verb} still down after {after_secs}s",
+                    named.join(", ")
                 )
             }
             Entry::Alert {

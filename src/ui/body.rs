@@ -25,6 +25,9 @@ pub(super) fn body_lines(state: &State, theme: &Theme) -> BodyLines {
         return body;
     };
     let focused = state.focus == Focus::Body;
+    if state.selected_step == 0 {
+        intro_lines(state, theme, &mut body.lines);
+    }
     for content in &step.content {
         match content {
             Content::Text(text) => {
@@ -46,6 +49,21 @@ pub(super) fn body_lines(state: &State, theme: &Theme) -> BodyLines {
         }
     }
     body
+}
+
+/// The text under the playbook's title (for a drill, the scenario), at the
+/// top of the first step: the context a responder reads first.
+fn intro_lines(state: &State, theme: &Theme, lines: &mut Vec<Line<'static>>) {
+    let Some(intro) = state
+        .playbook
+        .summary
+        .as_deref()
+        .filter(|s| !s.trim().is_empty())
+    else {
+        return;
+    };
+    lines.extend(markdown::render(intro, theme));
+    lines.push(Line::styled("─".repeat(20), theme.border));
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
