@@ -6,6 +6,7 @@ mod flow;
 pub mod health;
 pub mod keymap;
 mod keyspec;
+mod learn;
 mod mouse;
 pub mod picker;
 pub mod reload;

@@ -8,6 +8,12 @@ use super::state::{Focus, Overlay, Prompt, PromptPurpose, State, StepStatus};
 use crate::incident::Entry;
 
 pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
+    let from_key = matches!(event, Event::Key(_));
+    let effects = apply(state, event);
+    super::learn::rehearsal(state, effects, from_key)
+}
+
+fn apply(state: &mut State, event: Event) -> Vec<Effect> {
     match event {
         Event::Key(key) => on_key(state, key),
         Event::Click(hit) => {

@@ -8,6 +8,7 @@
 
 pub mod check;
 mod danger;
+pub mod explain;
 pub mod fill;
 mod hosts;
 /// Placeholders are part of the playbook format; kept here too for readers of the plan.

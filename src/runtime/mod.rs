@@ -63,7 +63,8 @@ pub fn run_console(
     };
     let mut state = State::set_up(playbook, path.display().to_string(), options.mode, setup);
     let mut notices = Vec::new();
-    let resumed = if options.new_incident {
+    // Learn mode is a rehearsal: it never opens, let alone writes to, the live incident.
+    let resumed = if options.new_incident || options.mode == crate::app::Mode::Learn {
         None
     } else {
         resume_open_incident(&path, &secrets, &mut notices)

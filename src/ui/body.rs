@@ -125,24 +125,41 @@ pub(super) fn scroll(state: &State, body: &BodyLines, area: Rect) -> u16 {
 
 /// Learn mode: what the command does and where it would run.
 fn learn_lines(state: &State, command: &Command, theme: &Theme) -> Vec<Line<'static>> {
-    let what = command
-        .explain
-        .clone()
-        .unwrap_or_else(|| "no `explain` given: the text around it says what it is for".into());
+    let danger = state
+        .dangers
+        .get(&command.id)
+        .cloned()
+        .unwrap_or(Danger::Reads);
     let hosts = crate::plan::group_hosts(&state.playbook, command).join(", ");
-    let kind = match state.dangers.get(&command.id) {
-        Some(Danger::Changes { why, .. }) => {
-            format!("CHANGES things ({why}): in a real incident it asks for the target to be typed")
+    // The author's words, with where it runs and what it changes; else
+    // opsdeck's own reading of the command, which says both.
+    let (what, detail) = match &command.explain {
+        Some(explain) => {
+            let kind = match &danger {
+                Danger::Changes { why, .. } => format!(
+                    "CHANGES things ({why}): in a real incident it asks for the target to be typed"
+                ),
+                Danger::Reads => "reads only".to_string(),
+            };
+            (
+                explain.clone(),
+                Some(format!("would run on {hosts}; {kind}")),
+            )
         }
-        _ => "reads only".to_string(),
+        None => (
+            crate::plan::explain::explain(command, &state.playbook, &danger),
+            danger
+                .changes()
+                .then(|| "in a real incident it asks for the target to be typed".to_string()),
+        ),
     };
-    let mut lines = vec![
-        Line::from(vec![
-            Span::styled("  ℹ ", theme.accent),
-            Span::styled(what, theme.text),
-        ]),
-        Line::styled(format!("    would run on {hosts}; {kind}"), theme.muted),
-    ];
+    let mut lines = vec![Line::from(vec![
+        Span::styled("  ℹ ", theme.accent),
+        Span::styled(what, theme.text),
+    ])];
+    if let Some(detail) = detail {
+        lines.push(Line::styled(format!("    {detail}"), theme.muted));
+    }
     if let Some(kube) = super::kube::learn_line(state, command) {
         lines.push(Line::styled(format!("    {kube}"), theme.muted));
     }
