@@ -15,6 +15,10 @@ pub fn start(state: &mut State, command_id: &str) -> Vec<Effect> {
         state.message = Some("a command is running: wait for it, or Ctrl-C cancels it".into());
         return Vec::new();
     }
+    if let Some(refusal) = state.broken.refusal(command_id) {
+        state.message = Some(format!("`{command_id}` will not run: {refusal}"));
+        return Vec::new();
+    }
     match plan_for(state, command_id) {
         Planned::Refused(refusal) => {
             state.message = Some(format!("`{command_id}` will not run: {}", refusal.reason()));

@@ -63,6 +63,7 @@ pub fn main() -> ExitCode {
                 new_incident,
                 drill: false,
                 alert: None,
+                broken: Default::default(),
             };
             open::open_with_theme(&playbook, options, theme.as_deref())
         }

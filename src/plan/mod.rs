@@ -6,6 +6,7 @@
 //! Pure: no terminal, no disk, no network. Values read from the environment
 //! are handed in by the caller ([`values::env_values`]).
 
+pub mod broken;
 pub mod check;
 mod danger;
 pub mod explain;

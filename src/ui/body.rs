@@ -40,6 +40,9 @@ pub(super) fn body_lines(state: &State, theme: &Theme) -> BodyLines {
                 let danger = state.dangers.get(&command.id);
                 body.lines
                     .extend(command_lines(command, danger, selected, theme));
+                if let Some(errors) = state.broken.commands.get(&command.id) {
+                    body.lines.extend(broken_lines(errors, theme));
+                }
                 if state.mode == crate::app::Mode::Learn {
                     body.lines.extend(learn_lines(state, command, theme));
                 }
@@ -51,9 +54,40 @@ pub(super) fn body_lines(state: &State, theme: &Theme) -> BodyLines {
     body
 }
 
+/// Under a command an error keeps from running: why, where in the file.
+fn broken_lines(errors: &[String], theme: &Theme) -> Vec<Line<'static>> {
+    errors
+        .iter()
+        .map(|error| Line::styled(format!("  ✖ READ-ONLY: {error}"), theme.danger))
+        .collect()
+}
+
+/// A playbook opened with errors: each error, cause first, and what they
+/// make read-only, before anything else.
+fn error_lines(state: &State, theme: &Theme, lines: &mut Vec<Line<'static>>) {
+    let broken = &state.broken;
+    if broken.is_empty() {
+        return;
+    }
+    let scope = if broken.everything {
+        "no command can run until it is fixed"
+    } else {
+        "the commands marked ✖ are read-only; the rest run as usual"
+    };
+    lines.push(Line::styled(
+        format!("✖ This playbook has errors: {scope}."),
+        theme.danger,
+    ));
+    for error in &broken.errors {
+        lines.push(Line::styled(format!("  • {error}"), theme.danger));
+    }
+    lines.push(Line::default());
+}
+
 /// The text under the playbook's title (for a drill, the scenario), at the
 /// top of the first step: the context a responder reads first.
 fn intro_lines(state: &State, theme: &Theme, lines: &mut Vec<Line<'static>>) {
+    error_lines(state, theme, lines);
     let Some(intro) = state
         .playbook
         .summary
