@@ -170,3 +170,79 @@ fn a_change_without_verify_that_leaves_a_check_down_says_so_and_records_it() {
         "{late:?}"
     );
 }
+
+const VALUES: &str = r#"---
+title: Values
+variables:
+  namespace: {default: shop, description: the namespace}
+  token: {secret: true, env: SHOP_TOKEN}
+---
+# Values
+
+## Look
+```sh {id=look}
+echo "in {{namespace}}"
+```
+"#;
+
+#[test]
+fn v_shows_the_values_in_force_and_a_change_is_used_and_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("v.md"), VALUES).unwrap();
+    let script = format!(
+        "cd {} && SHOP_TOKEN=hunter2-secret OPSDECK_DATA_DIR=data OPSDECK_CONFIG=/dev/null {} open v.md; echo EXIT=$?; sleep 30",
+        dir.path().display(),
+        env!("CARGO_BIN_EXE_opsdeck")
+    );
+    let Some(tmux) = Tmux::start("values", &script) else {
+        return;
+    };
+    tmux.wait_for("[look]");
+    tmux.keys(&["v"]);
+    let shown = tmux.wait_for("Values in force");
+    assert!(shown.contains("namespace = shop  (default)"), "{shown}");
+    assert!(shown.contains("token = ••••••  (environment)"), "{shown}");
+    assert!(!shown.contains("hunter2"), "a secret on screen:\n{shown}");
+
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("New value for namespace (now shop)");
+    tmux.keys(&["-l", "payments"]);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("`namespace` is now `payments` (recorded)");
+    tmux.keys(&["v"]);
+    let again = tmux.wait_for("Values in force");
+    assert!(
+        again.contains("namespace = payments  (--var or prompt)"),
+        "{again}"
+    );
+
+    tmux.keys(&["j", "Enter"]);
+    tmux.wait_for("New value for token (now ••••••)");
+    tmux.keys(&["-l", "s3cret-new"]);
+    tmux.keys(&["Enter"]);
+    let secret = tmux.wait_for("`token` is now `••••••` (recorded)");
+    assert!(!secret.contains("s3cret-new"), "{secret}");
+
+    tmux.keys(&["Tab", "Enter"]);
+    tmux.wait_for("echo \"in payments\"");
+    tmux.keys(&["Escape"]);
+    tmux.keys(&["q"]);
+    tmux.wait_for("EXIT=0");
+
+    let incidents = dir.path().join("data/incidents");
+    let incident = std::fs::read_dir(&incidents)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let events = std::fs::read_to_string(incident.join("events.jsonl")).unwrap();
+    assert!(
+        events.contains(r#""kind":"value_set""#) && events.contains(r#""value":"payments""#),
+        "{events}"
+    );
+    assert!(
+        !events.contains("s3cret-new"),
+        "a secret in the log:\n{events}"
+    );
+}

@@ -202,6 +202,7 @@ pub fn on_prompt_key(state: &mut State, mut prompt: Prompt, key: Key) -> Vec<Eff
                 effects.extend(start(state, &command_id));
                 effects
             }
+            PromptPurpose::ChangeValue { .. } => super::values::on_enter(state, prompt),
             PromptPurpose::CloseIncident => super::closing::on_enter(state, prompt, key),
             PromptPurpose::ClaimAlert => super::closing::on_claim_enter(state, prompt, key),
             PromptPurpose::ExpireSilences(_) => super::closing::on_expire_enter(state, prompt, key),

@@ -15,6 +15,7 @@ pub mod runs;
 pub mod search;
 pub mod state;
 pub mod update;
+pub mod values;
 pub mod verify;
 
 pub use event::{Effect, Event, Key, KeyCode};

@@ -48,6 +48,10 @@ pub enum PromptPurpose {
     ClaimAlert,
     /// `y` expires the silences (id, Alertmanager) the closed incident held.
     ExpireSilences(Vec<(String, String)>),
+    /// A new value for placeholder `name`, from the values view.
+    ChangeValue {
+        name: String,
+    },
 }
 
 /// At most one dialog at a time; it takes every key.
@@ -65,6 +69,8 @@ pub enum Overlay {
     Notice(String),
     /// `/`: the output search being typed.
     Search(String),
+    /// `v`: the values in force, the selected row's index.
+    Values(usize),
 }
 
 #[derive(Clone, Debug)]

@@ -133,6 +133,7 @@ fn on_key(state: &mut State, key: Key) -> Vec<Effect> {
         Action::Quit => return vec![Effect::Quit],
         Action::Help => state.overlay = Some(Overlay::Help),
         Action::Escalation => state.overlay = Some(Overlay::Escalation),
+        Action::Values => state.overlay = Some(Overlay::Values(0)),
         Action::Search => super::search::open(state),
         Action::NextMatch => super::search::step(state, true),
         Action::PrevMatch => super::search::step(state, false),
@@ -186,6 +187,7 @@ fn on_overlay_key(state: &mut State, overlay: Overlay, key: Key) -> Vec<Effect> 
             super::search::on_key(state, input, key);
             Vec::new()
         }
+        Overlay::Values(selected) => super::values::on_key(state, selected, key),
         Overlay::Notice(text) => {
             if key.repeat || !matches!(key.code, KeyCode::Enter | KeyCode::Esc) {
                 state.overlay = Some(Overlay::Notice(text));

@@ -85,6 +85,12 @@ pub enum Entry {
         check: String,
         recovered: bool,
     },
+    /// The responder changed a placeholder's value in the console; a
+    /// secret's value is dots.
+    ValueSet {
+        name: String,
+        value: String,
+    },
     /// A change without `verify=` ran, and these checks were still down
     /// when its window ended.
     StillDown {
@@ -151,6 +157,7 @@ impl Entry {
             Entry::Escalated { .. } => "escalated",
             Entry::VerifyResult { .. } => "verify_result",
             Entry::StillDown { .. } => "still_down",
+            Entry::ValueSet { .. } => "value_set",
             Entry::Alert { .. } => "alert",
             Entry::Claimed { .. } => "claimed",
             Entry::SilenceExpired { .. } => "silence_expired",
@@ -233,6 +240,7 @@ impl Entry {
                     }
                 )
             }
+            Entry::ValueSet { name, value } => format!("value `{name}` set to `{value}`"),
             Entry::StillDown {
                 command,
                 checks,
