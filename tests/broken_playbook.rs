@@ -96,6 +96,7 @@ fn a_typo_opens_the_console_with_only_the_broken_parts_read_only() {
         "The shop returns errors.",
         "✖ READ-ONLY: line 4: unknown key `prot`",
         "error(s): what they affect is read-only",
+        "✖ not probed, the playbook errs:",
     ] {
         assert!(screen.contains(said), "{said} missing:\n{screen}");
     }

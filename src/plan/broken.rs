@@ -30,6 +30,8 @@ pub struct Broken {
     pub commands: BTreeMap<String, Vec<String>>,
     /// Every error, cause first, as `line 4: message (help)`.
     pub errors: Vec<String>,
+    /// The errors in `checks:`: such a check is not probed (the health pane says so).
+    pub checks: Vec<String>,
     /// An error no part can be named for: no command may run.
     pub everything: bool,
 }
@@ -68,6 +70,11 @@ pub fn broken_parts(parsed: &Parsed, playbook: &Playbook) -> Broken {
             continue;
         }
         let section = section_of(&parsed.sections, d.line);
+        if section == Some("checks") {
+            broken
+                .checks
+                .push(format!("line {}: {}", d.line, d.message));
+        }
         match section {
             Some("hosts") => {
                 for id in commands_on_group_at(playbook, d.line) {
@@ -85,7 +92,12 @@ pub fn broken_parts(parsed: &Parsed, playbook: &Playbook) -> Broken {
 
 /// `line 4: unknown key `htp` in a check (did you mean `http`? …)`
 fn said(d: &Diagnostic) -> String {
-    match &d.help {
+    // "did you mean `http`?" is the fix; the list of keys after it is for `check`.
+    let help = d.help.as_deref().map(|help| match help.split_once("? ") {
+        Some((question, _)) if help.starts_with("did you mean") => format!("{question}?"),
+        _ => help.to_string(),
+    });
+    match help {
         Some(help) => format!("line {}: {} ({help})", d.line, d.message),
         None => format!("line {}: {}", d.line, d.message),
     }
