@@ -33,6 +33,7 @@ pub enum Action {
     Cancel,
     Help,
     Quit,
+    Values,
 }
 
 use Action::*;
@@ -61,6 +62,7 @@ const DEFAULTS: &[(Action, &[&str])] = &[
     (Cancel, &["ctrl-c"]),
     (Help, &["?"]),
     (Quit, &["q"]),
+    (Values, &["v"]),
 ];
 
 impl Action {
@@ -89,6 +91,7 @@ impl Action {
             Cancel => "cancel",
             Help => "help",
             Quit => "quit",
+            Values => "values",
         }
     }
 

@@ -6,6 +6,7 @@ mod flow;
 pub mod health;
 pub mod keymap;
 mod keyspec;
+mod learn;
 mod mouse;
 pub mod picker;
 pub mod reload;
@@ -14,6 +15,7 @@ pub mod runs;
 pub mod search;
 pub mod state;
 pub mod update;
+pub mod values;
 pub mod verify;
 
 pub use event::{Effect, Event, Key, KeyCode};

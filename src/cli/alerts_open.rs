@@ -48,6 +48,7 @@ pub fn open(alert: &Alert, playbook: &Path, alertmanager: &str) -> u8 {
                 playbook: playbook.to_path_buf(),
             },
         }),
+        broken: Default::default(),
     };
     crate::cli::open::open_with_theme(playbook, options, None)
 }

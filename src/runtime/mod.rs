@@ -33,6 +33,8 @@ pub struct ConsoleOptions {
     /// Opened from an alert: its event (the incident's first after `opened`)
     /// and the text shown before the playbook.
     pub alert: Option<crate::alerts::open::FromAlert>,
+    /// The playbook was read with errors: what they make read-only.
+    pub broken: crate::plan::broken::Broken,
 }
 
 pub fn run_console(
@@ -64,10 +66,12 @@ pub fn run_console(
         keymap: settings.keymap.clone(),
         output_budget: settings.output_budget,
         kube: crate::exec::kube_pin::pinned(&path, options.new_incident),
+        broken: options.broken,
     };
     let mut state = State::set_up(playbook, path.display().to_string(), options.mode, setup);
     let mut notices = Vec::new();
-    let resumed = if options.new_incident {
+    // Learn mode is a rehearsal: it never opens, let alone writes to, the live incident.
+    let resumed = if options.new_incident || options.mode == crate::app::Mode::Learn {
         None
     } else {
         resume_open_incident(&path, &secrets, &mut notices)

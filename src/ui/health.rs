@@ -33,6 +33,20 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             lines.push(Line::styled(format!("  ℹ {what}"), theme.accent));
         }
     }
+    // A check the playbook got wrong is not probed: said here, where the
+    // responder looks for it, not only at the top of the first step.
+    if !state.broken.checks.is_empty() {
+        lines.push(Line::styled("✖ not probed, the playbook errs:", theme.down));
+    }
+    for error in &state.broken.checks {
+        let room = width.saturating_sub(2);
+        let mut said: String = error.chars().take(room).collect();
+        if error.chars().count() > room {
+            said.pop();
+            said.push('…');
+        }
+        lines.push(Line::styled(format!("  {said}"), theme.down));
+    }
     let block = Block::default()
         .borders(Borders::ALL)
         .title(title)

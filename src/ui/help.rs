@@ -34,6 +34,10 @@ const ROWS: &[(&[Action], &str)] = &[
     (&[Action::Note], "add a note to the incident log"),
     (&[Action::Escalation], "escalation contacts"),
     (
+        &[Action::Values],
+        "the values in force (secrets as dots); Enter changes one",
+    ),
+    (
         &[Action::CloseIncident],
         "close the incident (asks for a summary)",
     ),
