@@ -57,6 +57,12 @@ fn open_move_help_and_quit_restores_the_terminal() {
     let help = tmux.wait_for("quit (asks first while a command runs)");
     assert!(help.contains("Keys"), "{help}");
     tmux.keys(&["Escape"]);
+    // Esc and a key sent together read as Alt+key: let the help close first.
+    let closed = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    while tmux.screen().contains("quit (asks first while a command runs)") {
+        assert!(std::time::Instant::now() < closed, "Escape did not close the help");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
     tmux.keys(&["q"]);
     let after = tmux.wait_for("icanon");
     assert!(after.contains("EXIT=0"), "{after}");

@@ -60,6 +60,11 @@ impl Tmux {
         let mut args = vec!["send-keys", "-t", "app"];
         args.extend_from_slice(keys);
         assert!(self.cmd(&args).status().unwrap().success());
+        // Esc and the next key read together are one Alt+key: a pause lets
+        // the console read a lone Esc, as a person's typing would.
+        if keys.last() == Some(&"Escape") {
+            std::thread::sleep(Duration::from_millis(150));
+        }
     }
 
     /// Polls the pane until `text` shows up (bounded), failing with the last
