@@ -663,6 +663,32 @@ fn q_closes_the_help_and_the_contacts_and_never_quits() {
 }
 
 #[test]
+fn q_and_esc_close_a_notice_without_quitting_and_other_letters_are_swallowed() {
+    for close in [Key::char('q'), Key::plain(KeyCode::Esc)] {
+        let mut state = State::new(parse(V1), "t.md".into(), Mode::Live);
+        update(
+            &mut state,
+            Event::OpenedFromAlert {
+                name: "SiteDown".into(),
+                notice: "SiteDown is firing".into(),
+                from_list: true,
+            },
+        );
+        assert!(press(&mut state, &[Key::char('j')]).is_empty());
+        assert!(
+            matches!(state.overlay, Some(Overlay::Notice(_))),
+            "j is swallowed"
+        );
+        let effects = press(&mut state, &[close]);
+        assert!(state.overlay.is_none(), "{close:?} closes the notice");
+        assert!(
+            !effects.contains(&Effect::Quit),
+            "{close:?} quit the console"
+        );
+    }
+}
+
+#[test]
 fn slash_searches_the_output_and_n_walks_the_matches_with_wraparound() {
     let mut lines = vec!["ok"; 50];
     lines[5] = "\x1b[31mERROR\x1b[0m disk";

@@ -1,4 +1,5 @@
 //! The core: pure state and `update`. No terminal, no tokio, no filesystem.
+mod body_nav;
 pub mod closing;
 pub mod confirm;
 pub mod event;
@@ -15,6 +16,7 @@ pub mod search;
 pub mod state;
 pub mod update;
 pub mod verify;
+pub mod viewport;
 
 pub use event::{Effect, Event, Key, KeyCode};
 pub use state::{Focus, Mode, State, StepStatus};

@@ -79,30 +79,15 @@ pub(super) fn rows(line: &Line, width: u16) -> usize {
         .max(1)
 }
 
-/// The rows scrolled away: the user's scroll, moved just enough that the
-/// selected command is on screen.
+/// The rows scrolled away: the core keeps them within the text
+/// (`app::body_nav`); clamped here too for a frame drawn before a measure
+/// (a resize).
 pub(super) fn scroll(state: &State, body: &BodyLines, area: Rect) -> u16 {
-    let selected = (state.focus == Focus::Body)
-        .then(|| body.commands.get(state.selected_command))
-        .flatten();
-    let Some(selected) = selected else {
-        return state.body_scroll;
-    };
     let width = area.width.saturating_sub(2).max(1);
     let height = area.height.saturating_sub(2) as usize;
-    let count = |range: &[Line]| -> usize { range.iter().map(|l| rows(l, width)).sum() };
-    let top = count(&body.lines[..selected.start]);
-    let bottom =
-        top + count(&body.lines[selected.start..(selected.start + 2).min(body.lines.len())]);
-    let scroll = state.body_scroll as usize;
-    let scroll = if top < scroll {
-        top
-    } else if bottom > scroll + height {
-        bottom.saturating_sub(height)
-    } else {
-        scroll
-    };
-    scroll.min(u16::MAX as usize) as u16
+    let rows: usize = body.lines.iter().map(|l| rows(l, width)).sum();
+    let max = rows.saturating_sub(height).min(u16::MAX as usize) as u16;
+    state.body_scroll.min(max)
 }
 
 /// Learn mode: what the command does and where it would run.

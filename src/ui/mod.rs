@@ -1,12 +1,14 @@
 //! Drawing: a pure function of `&State`. One file per pane.
 mod ansi_line;
 mod body;
+mod fit;
 mod health;
 mod help;
 mod hit;
 mod kube;
 mod layout;
 pub mod markdown;
+mod measure;
 mod output;
 mod overlay;
 mod picker;
@@ -17,6 +19,7 @@ pub mod theme_file;
 
 use crate::app::State;
 pub use hit::hit_test;
+pub use measure::measure;
 use ratatui::Frame;
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;

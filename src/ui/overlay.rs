@@ -34,7 +34,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             vec![
                 Line::raw(text.clone()),
                 Line::default(),
-                Line::styled("Enter or Esc closes", theme.muted),
+                Line::styled("Enter, Esc or q closes", theme.muted),
             ],
             theme.danger,
             theme,
