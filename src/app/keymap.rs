@@ -30,6 +30,9 @@ pub enum Action {
     Search,
     NextMatch,
     PrevMatch,
+    Wrap,
+    ScrollLeft,
+    ScrollRight,
     Cancel,
     Help,
     Quit,
@@ -58,6 +61,9 @@ const DEFAULTS: &[(Action, &[&str])] = &[
     (Search, &["/"]),
     (NextMatch, &["n"]),
     (PrevMatch, &["N"]),
+    (Wrap, &["w"]),
+    (ScrollLeft, &["left"]),
+    (ScrollRight, &["right"]),
     (Cancel, &["ctrl-c"]),
     (Help, &["?"]),
     (Quit, &["q"]),
@@ -86,6 +92,9 @@ impl Action {
             Search => "search",
             NextMatch => "next_match",
             PrevMatch => "prev_match",
+            Wrap => "wrap",
+            ScrollLeft => "scroll_left",
+            ScrollRight => "scroll_right",
             Cancel => "cancel",
             Help => "help",
             Quit => "quit",
@@ -93,9 +102,13 @@ impl Action {
     }
 
     /// Actions of the output pane only; there they come before the others,
-    /// so `n` can be "next match" there and "note" elsewhere.
+    /// so `n` can be "next match" there and "note" elsewhere, and ←/→
+    /// scroll sideways there and go back/open elsewhere.
     fn output_only(self) -> bool {
-        matches!(self, NextMatch | PrevMatch)
+        matches!(
+            self,
+            NextMatch | PrevMatch | Wrap | ScrollLeft | ScrollRight
+        )
     }
 }
 

@@ -8,6 +8,7 @@ pub mod health;
 pub mod keymap;
 mod keyspec;
 mod mouse;
+pub mod output_scroll;
 pub mod picker;
 pub mod reload;
 pub mod resume;

@@ -39,7 +39,7 @@ pub fn scroll(state: &mut State, pane: Focus, down: bool) {
         // The selection follows the text onto the screen.
         (Focus::Body, true) => super::body_nav::scroll_by(state, WHEEL_LINES as isize),
         (Focus::Body, false) => super::body_nav::scroll_by(state, -(WHEEL_LINES as isize)),
-        (Focus::Output, true) => state.output.scroll_down(WHEEL_LINES),
-        (Focus::Output, false) => state.output.scroll_up(WHEEL_LINES),
+        (Focus::Output, true) => super::output_scroll::down(state, WHEEL_LINES),
+        (Focus::Output, false) => super::output_scroll::up(state, WHEEL_LINES),
     }
 }

@@ -3,6 +3,7 @@
 use super::event::{Effect, Event, Key, KeyCode};
 use super::flow;
 use super::keymap::Action;
+use super::output_scroll;
 use super::runs::RunStatus;
 use super::state::{Focus, Overlay, Prompt, PromptPurpose, State, StepStatus};
 use crate::incident::Entry;
@@ -36,6 +37,7 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
             let count = lines.len();
             if let Some(output) = state.output.get_mut(run) {
                 output.push_lines(lines);
+                super::output_scroll::on_new_lines(state, run, count);
                 super::search::on_output(state, run, count);
             }
             Vec::new()
@@ -156,10 +158,19 @@ fn on_key(state: &mut State, key: Key) -> Vec<Effect> {
         Action::Skip => return toggle_step(state, StepStatus::Skipped),
         Action::Down => move_down(state),
         Action::Up => move_up(state),
+        Action::First if state.focus == Focus::Output => output_scroll::to_top(state),
+        Action::Last if state.focus == Focus::Output => output_scroll::follow(state),
         Action::First => select_step(state, 0),
         Action::Last => select_step(state, state.step_count().saturating_sub(1)),
-        Action::PageDown if state.focus == Focus::Output => state.output.scroll_down(10),
-        Action::PageUp if state.focus == Focus::Output => state.output.scroll_up(10),
+        Action::PageDown if state.focus == Focus::Output => {
+            output_scroll::down(state, output_scroll::page(state))
+        }
+        Action::PageUp if state.focus == Focus::Output => {
+            output_scroll::up(state, output_scroll::page(state))
+        }
+        Action::Wrap => output_scroll::toggle_wrap(state),
+        Action::ScrollLeft => output_scroll::sideways(state, false),
+        Action::ScrollRight => output_scroll::sideways(state, true),
         Action::PageDown => super::body_nav::page(state, true),
         Action::PageUp => super::body_nav::page(state, false),
         Action::Run if state.focus == Focus::Body && !super::body_nav::selection_in_view(state) => {
@@ -240,7 +251,7 @@ fn move_down(state: &mut State) {
             (state.selected_step + 1).min(state.step_count().saturating_sub(1)),
         ),
         Focus::Body => super::body_nav::down(state),
-        Focus::Output => state.output.scroll_down(1),
+        Focus::Output => output_scroll::down(state, 1),
     }
 }
 
@@ -248,7 +259,7 @@ fn move_up(state: &mut State) {
     match state.focus {
         Focus::Steps => select_step(state, state.selected_step.saturating_sub(1)),
         Focus::Body => super::body_nav::up(state),
-        Focus::Output => state.output.scroll_up(1),
+        Focus::Output => output_scroll::up(state, 1),
     }
 }
 

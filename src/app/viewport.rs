@@ -13,6 +13,14 @@ pub struct Viewport {
     pub body_height: usize,
     /// The rows of each command of the step, in order.
     pub command_rows: Vec<Range<usize>>,
+    /// Rows and columns of the output pane's text; 0 before the first measure.
+    pub output_height: usize,
+    pub output_width: usize,
+    /// How many of the newest run's last lines fill the pane (fewer than
+    /// its height when long lines wrap).
+    pub output_tail: usize,
+    /// Columns of the widest line on screen, for scrolling sideways.
+    pub output_widest: usize,
 }
 
 impl Viewport {

@@ -24,7 +24,25 @@ pub fn measure(state: &State) -> Viewport {
         rows += body::rows(line, width);
     }
     starts.push(rows);
+    let output = inner(areas.output);
+    let (tail, widest) = match state.output.current() {
+        Some(run) => {
+            let height = output.height as usize;
+            let tail =
+                super::output_window::tail(run, state.output.view.wrap, output.width, height);
+            let shown = super::output_window::window(state, run, output.width, height);
+            (
+                tail.lines.len(),
+                super::output_window::widest(run, shown.lines),
+            )
+        }
+        None => (0, 0),
+    };
     Viewport {
+        output_height: output.height as usize,
+        output_width: output.width as usize,
+        output_tail: tail,
+        output_widest: widest,
         body_rows: rows,
         body_height: text.height as usize,
         command_rows: lines

@@ -10,6 +10,7 @@ mod layout;
 pub mod markdown;
 mod measure;
 mod output;
+mod output_window;
 mod overlay;
 mod picker;
 mod status;
