@@ -16,7 +16,9 @@ pub(super) struct BodyLines {
     pub commands: Vec<std::ops::Range<usize>>,
 }
 
-pub(super) fn body_lines(state: &State, theme: &Theme) -> BodyLines {
+/// The lines for a pane whose text is `width` columns wide (commands are
+/// wrapped here, under their gutter).
+pub(super) fn body_lines(state: &State, theme: &Theme, width: u16) -> BodyLines {
     let mut body = BodyLines {
         lines: Vec::new(),
         commands: Vec::new(),
@@ -36,7 +38,7 @@ pub(super) fn body_lines(state: &State, theme: &Theme) -> BodyLines {
                 let start = body.lines.len();
                 let danger = state.dangers.get(&command.id);
                 body.lines
-                    .extend(command_lines(command, danger, selected, theme));
+                    .extend(command_lines(command, danger, selected, width, theme));
                 if state.mode == crate::app::Mode::Learn {
                     body.lines.extend(learn_lines(state, command, theme));
                 }
@@ -53,10 +55,13 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         return;
     };
     let focused = state.focus == Focus::Body;
-    let body = body_lines(state, theme);
-    let block = Block::default()
+    let text = super::layout::inner(area);
+    let body = body_lines(state, theme, text.width);
+    // The selected step's title is whole in the step list; here it fits the border.
+    let title = super::fit::end(&step.title, (text.width as usize).saturating_sub(14));
+    let mut block = Block::default()
         .borders(Borders::ALL)
-        .title(format!(" {} ", step.title))
+        .title(format!(" {title} "))
         .title_style(theme.heading)
         .border_style(if focused {
             theme.border_focused
@@ -64,6 +69,16 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             theme.border
         });
     let scroll = scroll(state, &body, area);
+    let rows: usize = body.lines.iter().map(|l| rows(l, text.width.max(1))).sum();
+    let below = rows.saturating_sub(scroll as usize + text.height as usize);
+    if scroll > 0 {
+        block =
+            block.title(Line::styled(format!(" ▲ {scroll} more "), theme.accent).right_aligned());
+    }
+    if below > 0 {
+        block = block
+            .title_bottom(Line::styled(format!(" ▼ {below} more "), theme.accent).right_aligned());
+    }
     let paragraph = Paragraph::new(body.lines)
         .block(block)
         .wrap(Wrap { trim: false })
@@ -89,6 +104,9 @@ pub(super) fn scroll(state: &State, body: &BodyLines, area: Rect) -> u16 {
     let max = rows.saturating_sub(height).min(u16::MAX as usize) as u16;
     state.body_scroll.min(max)
 }
+
+/// Before each row of a command's code.
+const GUTTER: &str = "  │ ";
 
 /// Learn mode: what the command does and where it would run.
 fn learn_lines(state: &State, command: &Command, theme: &Theme) -> Vec<Line<'static>> {
@@ -120,6 +138,7 @@ fn command_lines(
     command: &Command,
     danger: Option<&Danger>,
     selected: bool,
+    width: u16,
     theme: &Theme,
 ) -> Vec<Line<'static>> {
     let (kind, kind_style) = match danger {
@@ -158,11 +177,18 @@ fn command_lines(
     } else {
         theme.code
     };
+    // Wrapped here rather than by the paragraph, so every row of the
+    // command keeps the gutter that says it is one.
+    let room = (width as usize)
+        .saturating_sub(super::fit::width(GUTTER))
+        .max(8);
     for line in command.run.lines() {
-        lines.push(Line::from(vec![
-            Span::styled("  │ ", kind_style),
-            Span::styled(line.to_string(), code_style),
-        ]));
+        for piece in super::fit::pieces(line, room) {
+            lines.push(Line::from(vec![
+                Span::styled(GUTTER, kind_style),
+                Span::styled(piece, code_style),
+            ]));
+        }
     }
     if let Some(sample) = &command.sample_output {
         for line in sample.lines() {

@@ -52,6 +52,77 @@ pub fn start(text: &str, max: usize) -> String {
     std::iter::once('…').chain(kept.into_iter().rev()).collect()
 }
 
+/// `text` in pieces of at most `max` columns each (at least one piece, at
+/// least one character a piece): code wrapped under its own gutter.
+pub fn pieces(text: &str, max: usize) -> Vec<String> {
+    let mut pieces = vec![String::new()];
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > max && used > 0 {
+            pieces.push(String::new());
+            used = 0;
+        }
+        if let Some(piece) = pieces.last_mut() {
+            piece.push(c);
+        }
+        used += w;
+    }
+    pieces
+}
+
+/// `text` wrapped at spaces into lines of at most `max` columns (a word
+/// longer than that in pieces).
+pub fn wrap_words(text: &str, max: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let room = if line.is_empty() {
+            max
+        } else {
+            max.saturating_sub(width(&line) + 1)
+        };
+        if width(word) <= room {
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+            continue;
+        }
+        if !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+        }
+        let mut parts = pieces(word, max.max(1));
+        line = parts.pop().unwrap_or_default();
+        lines.extend(parts);
+    }
+    lines.push(line);
+    lines
+}
+
+/// `spans` in at most `max` columns, the last one kept ending with `…` when cut.
+pub fn spans(
+    spans: Vec<ratatui::text::Span<'static>>,
+    max: usize,
+) -> Vec<ratatui::text::Span<'static>> {
+    let mut out = Vec::new();
+    let mut used = 0;
+    for span in spans {
+        let w = width(&span.content);
+        if used + w <= max {
+            used += w;
+            out.push(span);
+            continue;
+        }
+        let cut = end(&span.content, max - used);
+        if !cut.is_empty() {
+            out.push(ratatui::text::Span::styled(cut, span.style));
+        }
+        break;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -70,6 +141,13 @@ mod tests {
             "…to/site-down.md"
         );
         assert_eq!(end("abc", 0), "");
+        assert_eq!(pieces("abcdefg", 3), vec!["abc", "def", "g"]);
+        assert_eq!(pieces("", 3), vec![""]);
+        assert_eq!(
+            wrap_words("Is the hosting provider having an outage?", 16),
+            vec!["Is the hosting", "provider having", "an outage?"]
+        );
+        assert_eq!(wrap_words("abcdefgh ij", 3), vec!["abc", "def", "gh", "ij"]);
         assert_eq!(start("abc", 0), "");
     }
 }

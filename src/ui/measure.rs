@@ -16,7 +16,7 @@ pub fn measure(state: &State) -> Viewport {
     let text = inner(areas.body);
     let width = text.width.max(1);
     // Styles do not change where lines wrap.
-    let lines = body::body_lines(state, &Theme::monochrome());
+    let lines = body::body_lines(state, &Theme::monochrome(), width);
     let mut starts = Vec::with_capacity(lines.lines.len() + 1);
     let mut rows = 0;
     for line in &lines.lines {

@@ -13,6 +13,7 @@ mod output;
 mod output_window;
 mod overlay;
 mod picker;
+mod script_lines;
 mod status;
 mod steps;
 pub mod theme;

@@ -45,17 +45,24 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         RunStatus::Finished(result) => (result.describe(), theme.danger),
         RunStatus::Failed(error) => (format!("failed to start: {error}"), theme.danger),
     };
-    let title = Line::from(vec![
+    let text = super::layout::inner(area);
+    let mut title = vec![
         Span::raw(format!(
             " Output [{}] on {} · ",
             run.command_id,
             run.hosts.join(", ")
         )),
         Span::styled(status, style),
+        Span::styled(view_note(state), theme.muted),
         Span::styled(found(state, run.id), theme.accent),
-        Span::styled(format!("{} ", view_note(state)), theme.muted),
-    ]);
-    let text = super::layout::inner(area);
+    ];
+    let room = (text.width as usize).saturating_sub(1);
+    if title.iter().map(Span::width).sum::<usize>() > room && run.is_running() {
+        title[1] = Span::styled("running…", style);
+    }
+    let mut title = super::fit::spans(title, room);
+    title.push(Span::raw(" "));
+    let title = Line::from(title);
     let window = super::output_window::window(state, run, text.width, text.height as usize);
     let search = state.output.search.as_ref().filter(|s| s.run == run.id);
     let current = search.and_then(|s| s.current.and_then(|c| s.matches.get(c)));
