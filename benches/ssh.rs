@@ -361,12 +361,12 @@ impl Bench {
                 .iter()
                 .map(|h| AnyRunner::Ssh(SshRunner::new(&pool, &self.target(h))))
                 .collect();
-            let (tx, mut rx) = mpsc::channel(64);
+            let (tx, mut rx) = mpsc::channel::<HostEvent>(64);
             let (_cancel, cancel_rx) = watch::channel(false);
             let drain = async {
                 let mut failed = 0;
                 while let Some(event) = rx.recv().await {
-                    if let HostEvent::Finished { result, .. } = event
+                    if let HostEvent::Finished { end: result, .. } = event
                         && !result.is_ok_and(|f| f.exit_code == Some(0))
                     {
                         failed += 1;

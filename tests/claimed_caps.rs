@@ -172,12 +172,12 @@ async fn fan_out_and_count<R>(runners: Vec<R>, script: &str) -> usize
 where
     R: opsdeck::exec::Runner + Send + Sync + 'static,
 {
-    let (tx, mut rx) = mpsc::channel(64);
+    let (tx, mut rx) = mpsc::channel::<HostEvent>(64);
     let (_cancel_tx, cancel) = watch::channel(false);
     let drain = tokio::spawn(async move {
         let mut finished = 0;
         while let Some(event) = rx.recv().await {
-            if let HostEvent::Finished { result, .. } = event {
+            if let HostEvent::Finished { end: result, .. } = event {
                 assert!(result.is_ok(), "a host failed: {:?}", result.err());
                 finished += 1;
             }

@@ -9,31 +9,21 @@ use super::outcome::HostResult;
 use super::ssh::{SshPool, SshRunner};
 use super::tail::Tail;
 use super::targets::AnyRunner;
-use super::{Chunk, local::LocalRunner, promql::PromqlRunner};
+use super::{local::LocalRunner, promql::PromqlRunner};
 use crate::incident::redact::Redactor;
 use crate::incident::store_output::OutputFile;
 use crate::plan::{Plan, Target};
 use crate::playbook::Playbook;
 use tokio::sync::{mpsc, watch};
 
-/// What happened on one host (`host` indexes the plan's hosts).
+/// How one host's run ended, as the driver reports it.
 #[derive(Debug)]
-pub enum RunReport {
-    Started {
-        host: usize,
-    },
-    Output {
-        host: usize,
-        chunk: Chunk,
-    },
-    Finished {
-        host: usize,
-        result: HostResult,
-        /// The output file's name, empty when none was written.
-        output_file: String,
-        /// The last lines, colours stripped and secrets redacted.
-        last_lines: Vec<String>,
-    },
+pub struct Ended {
+    pub result: HostResult,
+    /// The output file's name, empty when none was written.
+    pub output_file: String,
+    /// The last lines, colours stripped and secrets redacted.
+    pub last_lines: Vec<String>,
 }
 
 /// A runner for each of the plan's targets, sharing `pool`'s connections.
@@ -66,7 +56,7 @@ pub async fn drive(
     outputs: Vec<Option<OutputFile>>,
     redactor: &Redactor,
     cancel: watch::Receiver<bool>,
-    reports: mpsc::Sender<RunReport>,
+    reports: mpsc::Sender<HostEvent<Ended>>,
 ) {
     let mut hosts: Vec<Host> = outputs
         .into_iter()
@@ -88,12 +78,12 @@ pub async fn drive(
         };
         let Some(event) = event else { break };
         let report = match event {
-            HostEvent::Started { host } => RunReport::Started { host },
+            HostEvent::Started { host } => HostEvent::Started { host },
             HostEvent::Output { host, chunk } => {
                 keep(&mut hosts[host], &chunk.text);
-                RunReport::Output { host, chunk }
+                HostEvent::Output { host, chunk }
             }
-            HostEvent::Finished { host, result } => {
+            HostEvent::Finished { host, end: result } => {
                 let record = &mut hosts[host];
                 if let Err(error) = &result {
                     keep(record, &format!("opsdeck: {error}"));
@@ -103,11 +93,13 @@ pub async fn drive(
                     .take()
                     .and_then(|file| file.finish().ok())
                     .unwrap_or_default();
-                RunReport::Finished {
+                HostEvent::Finished {
                     host,
-                    result,
-                    output_file,
-                    last_lines: record.tail.last_lines(redactor),
+                    end: Ended {
+                        result,
+                        output_file,
+                        last_lines: record.tail.last_lines(redactor),
+                    },
                 }
             }
         };

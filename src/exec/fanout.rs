@@ -11,8 +11,12 @@ use tokio::sync::{Semaphore, mpsc, watch};
 /// Hosts that run at the same time; the rest wait for a free place.
 pub const MAX_PARALLEL_HOSTS: usize = 16;
 
+/// What happened on one host (`host` indexes the runners, or the plan's
+/// hosts). `End` is what a host's end carries: its result from `fan_out`;
+/// its result, output file and last lines ([`super::driver::Ended`]) from
+/// the driver.
 #[derive(Debug)]
-pub enum HostEvent {
+pub enum HostEvent<End = HostResult> {
     /// The host's run begins (its place in the bound is free).
     Started {
         host: usize,
@@ -23,7 +27,7 @@ pub enum HostEvent {
     },
     Finished {
         host: usize,
-        result: HostResult,
+        end: End,
     },
 }
 
@@ -56,12 +60,12 @@ pub async fn fan_out<R>(
             };
             if place.is_none() {
                 let result = Ok(never_started(waited.elapsed()));
-                let _ = events.send(HostEvent::Finished { host, result }).await;
+                let _ = events.send(HostEvent::Finished { host, end: result }).await;
                 return;
             }
             let _ = events.send(HostEvent::Started { host }).await;
             let result = run_one(&runner, host, &script, timeout, &events, cancel).await;
-            let _ = events.send(HostEvent::Finished { host, result }).await;
+            let _ = events.send(HostEvent::Finished { host, end: result }).await;
         });
     }
     while tasks.join_next().await.is_some() {}

@@ -165,33 +165,46 @@ pub fn exec(path: &Path, playbook: &Playbook, command_id: &str, options: &ExecOp
     headless_run::exit_code(&results)
 }
 
-/// An interactive command on this terminal: its start, end and exit code
-/// are recorded, not what was typed or shown.
+/// An interactive command on this terminal, on each of its hosts in turn:
+/// the start, end and exit code are recorded, not what was typed or shown.
 fn interactive(
     plan: &Plan,
     log: &mut Option<IncidentLog>,
 ) -> Vec<(String, crate::exec::outcome::HostResult)> {
-    let host = crate::plan::LOCAL;
     let kube = plan.kube.as_ref();
-    record(log, &plan::record::started(&plan.command_id, host, kube));
-    let result = super::terminal_run::run_on_terminal(plan);
-    if let Err(error) = &result {
-        eprintln!(
-            "opsdeck exec: `{}`: {}",
-            plan.command_id,
-            sanitise(error, Keep::Text)
+    let mut results = Vec::new();
+    for (index, host) in plan.hosts.iter().enumerate() {
+        if plan.hosts.len() > 1 {
+            eprintln!(
+                "opsdeck: `{}` on {} ({} of {})",
+                plan.command_id,
+                sanitise(host, Keep::Text),
+                index + 1,
+                plan.hosts.len()
+            );
+        }
+        record(log, &plan::record::started(&plan.command_id, host, kube));
+        let result = super::terminal_run::run_on_terminal(plan, index);
+        if let Err(error) = &result {
+            eprintln!(
+                "opsdeck exec: `{}` on {}: {}",
+                plan.command_id,
+                sanitise(host, Keep::Text),
+                sanitise(error, Keep::Text)
+            );
+        }
+        let entry = plan::record::finished(
+            &plan.command_id,
+            host,
+            &result,
+            String::new(),
+            Vec::new(),
+            kube,
         );
+        record(log, &entry);
+        results.push((host.clone(), result));
     }
-    let entry = plan::record::finished(
-        &plan.command_id,
-        host,
-        &result,
-        String::new(),
-        Vec::new(),
-        kube,
-    );
-    record(log, &entry);
-    vec![(host.to_string(), result)]
+    results
 }
 
 /// `reads only`, or `changes things: restarts a service [service-control]`.

@@ -2,7 +2,8 @@
 //! (`host | line` when several hosts run) and each host's start and end
 //! recorded through `plan::record`, like the console's.
 
-use super::driver::{self, RunReport};
+use super::driver::{self, Ended};
+use super::fanout::HostEvent;
 use super::outcome::{self, HostResult};
 use super::targets::AnyRunner;
 use super::{Chunk, Stream};
@@ -44,20 +45,23 @@ pub async fn run_streaming(
         };
         let Some(report) = report else { break };
         match report {
-            RunReport::Started { host } => {
+            HostEvent::Started { host } => {
                 let entry =
                     record::started(&plan.command_id, &plan.hosts[host], plan.kube.as_ref());
                 super::headless::record(log, &entry);
             }
-            RunReport::Output { host, chunk } => {
+            HostEvent::Output { host, chunk } => {
                 let label = labelled.then_some(plan.hosts[host].as_str());
                 let _ = print(&chunk, label, &mut stdout);
             }
-            RunReport::Finished {
+            HostEvent::Finished {
                 host,
-                result,
-                output_file,
-                last_lines,
+                end:
+                    Ended {
+                        result,
+                        output_file,
+                        last_lines,
+                    },
             } => {
                 let _ = stdout.flush();
                 let name = &plan.hosts[host];

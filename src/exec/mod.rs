@@ -20,6 +20,7 @@ pub mod ssh;
 pub mod tail;
 pub mod targets;
 pub mod terminal_run;
+mod terminal_ssh;
 
 use std::time::Duration;
 use tokio::sync::{mpsc, watch};

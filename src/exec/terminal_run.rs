@@ -1,6 +1,6 @@
 //! Commands that need a terminal (`interactive=true`, `kubectl exec -it`,
-//! `oc rsh`, `kubectl edit`): run on the real terminal, stdin, stdout and
-//! stderr inherited, nothing read or kept of what is typed or shown. Only the
+//! `oc rsh`, `kubectl edit`): run on the real terminal (here, or on an SSH
+//! host through `ssh -tt`), stdin, stdout and stderr inherited, nothing read or kept of what is typed or shown. Only the
 //! start, the end and the exit code are recorded.
 //!
 //! While the command has the terminal, Ctrl-C and Ctrl-\ are for it: opsdeck
@@ -8,7 +8,7 @@
 //! and restores its own handlers afterwards. The timeout still holds.
 
 use super::Finished;
-use crate::plan::Plan;
+use crate::plan::{Plan, Target};
 use std::io::IsTerminal;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::time::{Duration, Instant};
@@ -21,18 +21,28 @@ pub fn have_terminal() -> bool {
     std::io::stdin().is_terminal() && std::io::stdout().is_terminal()
 }
 
-/// Runs the plan's script on this terminal and waits for it (its timeout at most).
-pub fn run_on_terminal(plan: &Plan) -> Result<Finished, String> {
+/// Runs the plan's script on this terminal, on the plan's host number
+/// `host` (this machine, or an SSH host with a pty), and waits for it (its
+/// timeout at most).
+pub fn run_on_terminal(plan: &Plan, host: usize) -> Result<Finished, String> {
     let started = Instant::now();
-    // The pinned context's private kubeconfig, checked as for any Kubernetes run.
-    let kube = match &plan.kube {
-        Some(target) => Some(crate::kube::private::prepare(target)?),
-        None => None,
+    let mut kube = None;
+    let mut command = match plan.targets.get(host) {
+        Some(Target::Ssh(target)) => super::terminal_ssh::command(target, &plan.script)?,
+        Some(Target::Local) | None => {
+            let mut command = crate::shell::spawn::blocking_sh_command(&plan.script);
+            // The pinned context's private kubeconfig, checked as for any Kubernetes run.
+            if let Some(target) = &plan.kube {
+                let config = crate::kube::private::prepare(target)?;
+                command.env("KUBECONFIG", config.path());
+                kube = Some(config);
+            }
+            command
+        }
+        Some(Target::Prometheus) => {
+            return Err("a Prometheus query does not run on a terminal".into());
+        }
     };
-    let mut command = crate::shell::spawn::blocking_sh_command(&plan.script);
-    if let Some(config) = &kube {
-        command.env("KUBECONFIG", config.path());
-    }
     // SAFETY: only async-signal-safe calls between fork and exec.
     unsafe {
         command.pre_exec(|| {

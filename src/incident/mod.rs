@@ -13,6 +13,7 @@ pub mod notify;
 pub mod opening;
 pub mod redact;
 pub mod replay;
+mod shared;
 pub mod store;
 pub mod store_output;
 

@@ -183,6 +183,9 @@ pub struct IncidentLog {
     head: HeadWriter,
     seq: u64,
     prev_hash: String,
+    /// The log's length after this process's last append or read: what
+    /// another writer added since starts there.
+    len: u64,
     actor: String,
     redactor: Redactor,
     /// `notify: {webhook}`: each durable event is also posted, with the
@@ -221,13 +224,14 @@ impl IncidentLog {
         }
         let path = dir.join(EVENTS_FILE);
         let file = OpenOptions::new()
+            .read(true)
             .append(true)
             .create_new(true)
             .mode(PRIVATE_FILE_MODE)
             .custom_flags(libc::O_NOFOLLOW)
             .open(&path)
             .map_err(|e| LogError::io("create the incident log", &path, e))?;
-        let mut log = IncidentLog::with_file(dir, file, 0, GENESIS.to_string(), redactor)?;
+        let mut log = IncidentLog::with_file(dir, file, (0, GENESIS.to_string(), 0), redactor)?;
         // The new names themselves are durable before the first event is.
         sync_dir(&log.dir)?;
         sync_dir(base)?;
@@ -251,7 +255,7 @@ impl IncidentLog {
         let events = dir.join(EVENTS_FILE);
         // Read and repaired through the descriptor later appends use: never
         // through a symlink, never anything but a regular file.
-        let mut file = OpenOptions::new()
+        let file = OpenOptions::new()
             .read(true)
             .append(true)
             .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
@@ -267,8 +271,12 @@ impl IncidentLog {
                 std::io::Error::other("it is not a regular file"),
             ));
         }
+        // Read and repaired under the lock: a line another opsdeck is
+        // writing at this moment is not a torn one.
+        let lock = super::shared::lock(&file).map_err(|e| LogError::io("lock", &events, e))?;
         let mut bytes = Vec::new();
-        file.read_to_end(&mut bytes)
+        (&file)
+            .read_to_end(&mut bytes)
             .map_err(|e| LogError::io("read", &events, e))?;
         let replayed = replay_bytes(&bytes);
         if replayed.valid_len < bytes.len() as u64 {
@@ -277,6 +285,7 @@ impl IncidentLog {
             file.sync_data()
                 .map_err(|e| LogError::io("sync the incident log", &events, e))?;
         }
+        drop(lock);
         // A gap that ends at the note an earlier resume wrote about it was
         // recorded already.
         let noted: Vec<u64> = replayed
@@ -294,7 +303,8 @@ impl IncidentLog {
             seq = seq.max(head.seq);
         }
         let prev = last.map_or(GENESIS.to_string(), |r| r.hash.clone());
-        let mut log = IncidentLog::with_file(dir.to_path_buf(), file, seq, prev, redactor)?;
+        let chain = (seq, prev, replayed.valid_len);
+        let mut log = IncidentLog::with_file(dir.to_path_buf(), file, chain, redactor)?;
         let problems = found.everything();
         if !problems.is_empty() {
             let text = format!("{DAMAGED_NOTE}{}", problems.join("; "));
@@ -309,13 +319,14 @@ impl IncidentLog {
         Ok(log)
     }
 
+    /// `chain`: the last seq, its hash and the log's length so far.
     fn with_file(
         dir: PathBuf,
         file: File,
-        seq: u64,
-        prev_hash: String,
+        chain: (u64, String, u64),
         redactor: Redactor,
     ) -> Result<IncidentLog, LogError> {
+        let (seq, prev_hash, len) = chain;
         let head = HeadWriter::open(&dir).map_err(|e| {
             LogError::io("open the chain head", &dir.join(super::head::HEAD_FILE), e)
         })?;
@@ -325,6 +336,7 @@ impl IncidentLog {
             head,
             seq,
             prev_hash,
+            len,
             actor: actor(),
             redactor,
             notifier: None,
@@ -376,6 +388,10 @@ impl IncidentLog {
 
     /// Writes one event and fsyncs it; returns its `seq` once it is durable.
     pub fn append(&mut self, entry: &Entry) -> Result<u64, LogError> {
+        let path = self.dir.join(EVENTS_FILE);
+        let lock = super::shared::lock(&self.file)
+            .map_err(|e| LogError::io("lock the incident log", &path, e))?;
+        self.catch_up(&path)?;
         let seq = self.seq + 1;
         let mut record = match serde_json::to_value(entry)? {
             Value::Object(map) => map,
@@ -392,7 +408,6 @@ impl IncidentLog {
         record.insert("hash".into(), hash.clone().into());
         let mut line = serde_json::to_string(&record)?;
         line.push('\n');
-        let path = self.dir.join(EVENTS_FILE);
         self.file
             .write_all(line.as_bytes())
             .map_err(|e| LogError::io("write the incident log", &path, e))?;
@@ -401,6 +416,7 @@ impl IncidentLog {
             .map_err(|e| LogError::io("sync the incident log", &path, e))?;
         self.seq = seq;
         self.prev_hash = hash.clone();
+        self.len += line.len() as u64;
         self.head.write(&Head { seq, hash }).map_err(|e| {
             LogError::io(
                 "update the chain head (the event itself was written) of",
@@ -408,8 +424,38 @@ impl IncidentLog {
                 e,
             )
         })?;
+        drop(lock);
         self.notify(entry)?;
         Ok(seq)
+    }
+
+    /// Numbers and chains after what another opsdeck appended since this
+    /// one last did; cuts off a line torn by a writer killed mid-write.
+    fn catch_up(&mut self, path: &Path) -> Result<(), LogError> {
+        let Some(tail) = super::shared::catch_up(&self.file, self.len)
+            .map_err(|e| LogError::io("read", path, e))?
+        else {
+            return Ok(());
+        };
+        if let Some((seq, hash)) = tail.last {
+            self.seq = seq;
+            self.prev_hash = hash;
+        }
+        let len = self
+            .file
+            .metadata()
+            .map_err(|e| LogError::io("examine", path, e))?
+            .len();
+        if len > tail.len {
+            self.file
+                .set_len(tail.len)
+                .map_err(|e| LogError::io("repair", path, e))?;
+            self.file
+                .sync_data()
+                .map_err(|e| LogError::io("sync the incident log", path, e))?;
+        }
+        self.len = tail.len;
+        Ok(())
     }
 
     /// The line posted for an event just appended: its summary, and the

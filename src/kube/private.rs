@@ -1,7 +1,8 @@
 //! The kubeconfig one run gets: only its pinned context, with its cluster
 //! and user copied from the responder's kubeconfig as they are now, the
 //! namespace set and `current-context` pointing at it. Written 0600 in a
-//! 0700 directory of its own, removed when the run ends.
+//! 0700 directory of its own, removed when the run ends (or, after a kill,
+//! by the next run that writes one).
 //!
 //! A private file rather than `--context` flags: a flag does not reach
 //! `helm` and `oc` the same way, nor commands inside `xargs`, `sh -c` or a
@@ -37,8 +38,10 @@ const USER_FILES: &[&str] = &["client-certificate", "client-key", "tokenFile"];
 pub fn prepare(target: &KubeTarget) -> Result<PrivateKubeconfig, String> {
     let doc = build(target)?;
     use std::os::unix::fs::PermissionsExt;
+    sweep_orphans(&std::env::temp_dir());
+    let prefix = format!("{PREFIX}{}-", std::process::id());
     let dir = tempfile::Builder::new()
-        .prefix("opsdeck-kube-")
+        .prefix(&prefix)
         .permissions(std::fs::Permissions::from_mode(0o700))
         .tempdir()
         .map_err(|e| format!("cannot make a private directory for the kubeconfig: {e}"))?;
@@ -52,6 +55,45 @@ pub fn prepare(target: &KubeTarget) -> Result<PrivateKubeconfig, String> {
         .and_then(|mut file| file.write_all(&text))
         .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     Ok(PrivateKubeconfig { _dir: dir, path })
+}
+
+/// `opsdeck-kube-PID-XXXXXX`: the process that made it is in the name.
+const PREFIX: &str = "opsdeck-kube-";
+
+/// Removes the private kubeconfigs of runs whose opsdeck was killed before
+/// it could (SIGKILL, a power cut): directories of this user named for a
+/// process that no longer exists. Their credentials must not stay behind.
+fn sweep_orphans(temp: &Path) {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(entries) = std::fs::read_dir(temp) else {
+        return;
+    };
+    // SAFETY: geteuid has no preconditions.
+    let me = unsafe { libc::geteuid() };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(PREFIX))
+            .and_then(|rest| rest.split_once('-'))
+            .and_then(|(pid, _)| pid.parse::<i32>().ok())
+        else {
+            continue;
+        };
+        // Not followed: a symlink or another user's directory is left alone.
+        let Ok(meta) = std::fs::symlink_metadata(entry.path()) else {
+            continue;
+        };
+        if meta.is_dir() && meta.uid() == me && pid > 0 && !process_exists(pid) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+fn process_exists(pid: i32) -> bool {
+    // SAFETY: signal 0 only checks that the process exists.
+    let alive = unsafe { libc::kill(pid, 0) } == 0;
+    alive || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
 }
 
 /// The private kubeconfig's content, from the responder's file as it is now.
@@ -126,5 +168,44 @@ fn absolute_paths(section: Option<&mut Value>, keys: &[&str], base: &Path) {
         {
             *path = base.join(path.as_str()).display().to_string();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dead_pid() -> i32 {
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let pid = child.id() as i32;
+        child.wait().unwrap();
+        pid
+    }
+
+    #[test]
+    fn only_a_dead_runs_own_directories_are_swept() {
+        let temp = tempfile::tempdir().unwrap();
+        let dead = dead_pid();
+        let orphan = temp.path().join(format!("{PREFIX}{dead}-abc"));
+        std::fs::create_dir(&orphan).unwrap();
+        std::fs::write(orphan.join("config"), "token").unwrap();
+        let live = temp
+            .path()
+            .join(format!("{PREFIX}{}-abc", std::process::id()));
+        std::fs::create_dir(&live).unwrap();
+        let elsewhere = temp.path().join("precious");
+        std::fs::create_dir(&elsewhere).unwrap();
+        std::fs::write(elsewhere.join("file"), "keep").unwrap();
+        let link = temp.path().join(format!("{PREFIX}{dead}-lnk"));
+        std::os::unix::fs::symlink(&elsewhere, &link).unwrap();
+        let odd = temp.path().join(format!("{PREFIX}x-abc"));
+        std::fs::create_dir(&odd).unwrap();
+
+        sweep_orphans(temp.path());
+
+        assert!(!orphan.exists(), "a killed run's kubeconfig stayed behind");
+        assert!(live.exists(), "a running opsdeck's kubeconfig was removed");
+        assert!(elsewhere.join("file").exists(), "a symlink was followed");
+        assert!(odd.exists());
     }
 }

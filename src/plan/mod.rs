@@ -107,7 +107,7 @@ pub struct Plan {
     /// The context, API server and namespace of a Kubernetes command.
     pub kube: Option<crate::kube::KubeTarget>,
     /// It needs a terminal (`interactive=true`, `kubectl exec -it`, `oc rsh`,
-    /// `kubectl edit`): it runs on the real one, on this machine.
+    /// `kubectl edit`): it runs on the real one, here or through `ssh -tt`.
     pub interactive: bool,
     /// In a dry run, why a live run of this Kubernetes command would be refused.
     pub kube_refusal: Option<String>,
@@ -301,7 +301,7 @@ pub fn plan(request: &Request) -> Planned {
         Ok(hosts) => hosts,
         Err(refusal) => return Planned::Refused(refusal),
     };
-    let targets = hosts
+    let targets: Vec<Target> = hosts
         .iter()
         .map(|host| target(playbook, command, host, request.playbook_dir))
         .collect();
@@ -311,9 +311,10 @@ pub fn plan(request: &Request) -> Planned {
         Some(target) => target.context.clone(),
         None => confirm_name(playbook, command),
     });
+    // On this machine, or on each SSH host in turn with a pty; never a query.
     let interactive = (command.interactive
         || kube.is_some() && crate::kube::detect::needs_terminal(&filled.script))
-        && command.host.is_local();
+        && !targets.iter().any(|t| matches!(t, Target::Prometheus));
     Planned::Ready(Box::new(Plan {
         command_id: command.id.clone(),
         script: filled.script,

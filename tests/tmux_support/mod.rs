@@ -68,14 +68,26 @@ impl Tmux {
         assert!(self.cmd(&args).status().unwrap().success());
     }
 
-    /// Polls the pane until `text` shows up (bounded), failing with the last screen.
+    /// Polls the pane until `text` shows up (bounded), failing with the last
+    /// screen. A capture can catch a frame half drawn, so the screen is
+    /// returned once two captures in a row agree (or, for a screen that keeps
+    /// changing, the last one that shows `text`).
     pub fn wait_for(&self, text: &str) -> String {
         let deadline = Instant::now() + Duration::from_secs(15);
+        let mut previous: Option<String> = None;
+        let mut unsettled = 0;
         loop {
             let screen = self.screen();
             if screen.contains(text) {
-                return screen;
+                if previous.as_deref() == Some(screen.as_str()) || unsettled >= 10 {
+                    return screen;
+                }
+                unsettled += 1;
+                previous = Some(screen);
+                std::thread::sleep(Duration::from_millis(30));
+                continue;
             }
+            previous = None;
             assert!(
                 Instant::now() < deadline,
                 "timed out waiting for {text:?}; screen:\n{screen}"

@@ -4,7 +4,8 @@
 
 use crate::app::Event;
 use crate::app::runs::RunResult;
-use crate::exec::driver::{self, RunReport};
+use crate::exec::driver::{self, Ended};
+use crate::exec::fanout::HostEvent;
 use crate::exec::outcome::{self, HostResult};
 use crate::exec::targets::AnyRunner;
 use crate::incident::redact::Redactor;
@@ -50,8 +51,8 @@ pub async fn run(task: ConsoleRun, cancel: watch::Receiver<bool>, events: mpsc::
         };
         let Some(report) = report else { break };
         let event = match report {
-            RunReport::Started { host } => Some(Event::HostStarted { run, host }),
-            RunReport::Output { host, chunk } => {
+            HostEvent::Started { host } => Some(Event::HostStarted { run, host }),
+            HostEvent::Output { host, chunk } => {
                 let shown = redactor.redact(&chunk.text);
                 for line in shown.split('\n') {
                     let line = label(several, &plan.hosts[host], line);
@@ -60,11 +61,14 @@ pub async fn run(task: ConsoleRun, cancel: watch::Receiver<bool>, events: mpsc::
                 }
                 None
             }
-            RunReport::Finished {
+            HostEvent::Finished {
                 host,
-                result,
-                output_file,
-                last_lines,
+                end:
+                    Ended {
+                        result,
+                        output_file,
+                        last_lines,
+                    },
             } => {
                 if let Err(error) = &result {
                     for line in redactor.redact(error).lines() {

@@ -1,8 +1,8 @@
 //! What SQL and Redis commands do: the statements given to `psql`, `mysql`
 //! and `sqlite3`, and the commands given to `redis-cli`, as arguments or on stdin.
 
-use super::classifier::Invocation;
 use super::options::Args;
+use super::walk::Invocation;
 
 /// `psql -c SQL`, `mysql -e SQL`, `sqlite3 [OPTIONS] DB [SQL…]`, or SQL fed
 /// to them on stdin: the first statement that changes things.

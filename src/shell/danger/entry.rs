@@ -1,8 +1,8 @@
 //! A line of the table, and how it judges a command.
 
 use super::Finding;
-use super::classifier::Invocation;
 use super::options::Args;
+use super::walk::Invocation;
 
 /// One line of the table: a program (or several) and what use of it changes things.
 #[derive(Clone, Copy)]

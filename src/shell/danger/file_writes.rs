@@ -1,8 +1,8 @@
 //! Writes to files: redirections, `tee` and `dd` onto paths that matter.
 
-use super::classifier::Invocation;
 use super::joined;
 use super::options::Args;
+use super::walk::Invocation;
 use crate::shell::words::Redirect;
 
 /// Paths whose writes change nothing that matters.

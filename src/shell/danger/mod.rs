@@ -103,6 +103,7 @@ mod options;
 mod programs;
 mod system_checks;
 mod table;
+mod walk;
 mod wrappers;
 
 use super::words::Word;

@@ -1,13 +1,10 @@
 //! Every program a script runs, seen through its wrappers (`sudo`, `xargs`,
-//! `watch`, `sh -c`, `ssh HOST CMD`, …): the same walk as the classifier,
+//! `watch`, `sh -c`, `ssh HOST CMD`, …): the classifier's walk, visited
 //! for callers that ask "does this script run `kubectl`?".
 
-use super::classifier::Invocation;
+use super::Word;
 use super::options::program_args;
-use super::wrappers::{Inner, unwrap};
-use super::{Word, basename};
-use crate::shell::syntax::parse;
-use crate::shell::words::{SimpleCommand, commands};
+use super::walk::{Invocation, Visit, walk};
 
 /// A program and its arguments, as the walk found them.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,61 +32,23 @@ impl Run {
     }
 }
 
-const MAX_DEPTH: usize = 8;
-const MAX_WRAPPERS: usize = 32;
-
 /// Every program `script` runs, outer ones before those they wrap.
 pub fn programs(script: &str) -> Vec<Run> {
-    let mut out = Vec::new();
-    walk_script(script, 0, &mut out);
-    out
+    let mut runs = Runs(Vec::new());
+    walk(script, &mut runs);
+    runs.0
 }
 
-fn walk_script(text: &str, depth: usize, out: &mut Vec<Run>) {
-    if depth > MAX_DEPTH {
-        return;
-    }
-    let script = parse(text);
-    let commands = commands(&script);
-    for command in &commands {
-        let stdin = command.stdin_text.clone();
-        walk_argv(&command.words, command, stdin.as_deref(), 0, depth, out);
-    }
-}
+struct Runs(Vec<Run>);
 
-fn walk_argv(
-    argv: &[Word],
-    command: &SimpleCommand,
-    stdin: Option<&str>,
-    wrapped: usize,
-    depth: usize,
-    out: &mut Vec<Run>,
-) {
-    if wrapped > MAX_WRAPPERS {
-        return;
-    }
-    let Some(at) = argv.iter().position(|w| w.literal) else {
-        return;
-    };
-    let (program, args) = (&argv[at], &argv[at + 1..]);
-    let invocation = Invocation {
-        program: basename(&program.text),
-        path: &program.text,
-        args,
-        command,
-        stdin,
-    };
-    let parsed = program_args(invocation.program, args);
-    out.push(Run {
-        program: invocation.program.to_string(),
-        args: args.to_vec(),
-        positionals: parsed.positionals.into_iter().map(|w| w.text).collect(),
-        options: parsed.options,
-    });
-    for inner in unwrap(&invocation) {
-        match inner {
-            Inner::Argv(words) => walk_argv(words, command, stdin, wrapped + 1, depth, out),
-            Inner::Script(text) => walk_script(&text, depth + 1, out),
-        }
+impl Visit for Runs {
+    fn invocation(&mut self, invocation: &Invocation, _outer: bool) {
+        let parsed = program_args(invocation.program, invocation.args);
+        self.0.push(Run {
+            program: invocation.program.to_string(),
+            args: invocation.args.to_vec(),
+            positionals: parsed.positionals.into_iter().map(|w| w.text).collect(),
+            options: parsed.options,
+        });
     }
 }

@@ -1,9 +1,9 @@
 //! The table's own tests for init scripts, HTTP requests, addresses and
 //! routes, kernel settings and mounts.
 
-use super::classifier::Invocation;
 use super::options::Args;
 use super::table::SERVICE_ACTIONS;
+use super::walk::Invocation;
 
 /// `/etc/init.d/nginx restart`.
 pub(super) fn init_script(invocation: &Invocation, args: &Args) -> Option<String> {

@@ -1,8 +1,8 @@
 //! Wrappers seen through: what `sudo`, `env`, `timeout`, `xargs`,
 //! `find -exec`, `ssh`, `sh -c`, `kubectl exec`, `docker exec` and the like run.
 
-use super::classifier::Invocation;
 use super::options::{parse_args, value_options};
+use super::walk::Invocation;
 use super::{Word, joined};
 
 /// What a wrapper runs.
