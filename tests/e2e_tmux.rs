@@ -324,8 +324,9 @@ fn a_click_selects_a_step_and_mouse_reporting_ends_with_the_console() {
         "1 1 1",
         "console: mouse reporting on"
     );
-    // An SGR mouse press and release on the third step (column 10, row 4; 1-based).
-    tmux.keys(&["-l", "\x1b[<0;10;4M\x1b[<0;10;4m"]);
+    // An SGR mouse press and release on the third step (column 10, row 5;
+    // 1-based): the selected first step's title takes two rows.
+    tmux.keys(&["-l", "\x1b[<0;10;5M\x1b[<0;10;5m"]);
     tmux.wait_for("┌ Is the database overloaded?");
     tmux.keys(&["q"]);
     tmux.wait_for("EXIT=0");

@@ -90,8 +90,15 @@ fn all_checks(
                 && detail != Detail::StatusOnly
                 && let Some(model) = state.playbook.check(&check.id)
             {
-                let what = super::fit::end(&explain_check(model), width.saturating_sub(4));
-                lines.push(Line::styled(format!("  ℹ {what}"), theme.accent));
+                let room = width.saturating_sub(4);
+                let what = match detail {
+                    Detail::Whole => super::fit::wrap_words(&explain_check(model), room),
+                    _ => vec![super::fit::end(&explain_check(model), room)],
+                };
+                for (n, line) in what.into_iter().enumerate() {
+                    let mark = if n == 0 { "ℹ" } else { " " };
+                    lines.push(Line::styled(format!("  {mark} {line}"), theme.accent));
+                }
             }
             lines
         })

@@ -63,7 +63,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
 fn reload_error(error: &str, room: usize, theme: &Theme) -> Vec<Span<'static>> {
     const LAST_GOOD: &str = " · showing the last good version";
     let error = format!(" ✖ {error}");
-    if fit::width(&error) + LAST_GOOD.len() <= room {
+    if fit::width(&error) + fit::width(LAST_GOOD) <= room {
         vec![
             Span::styled(error, theme.danger),
             Span::styled(LAST_GOOD, theme.muted),
