@@ -105,11 +105,16 @@ fn search_counts_every_hit_and_w_and_arrows_show_long_lines() {
         !cut.contains("xEND"),
         "without wrap the line runs off: {cut}"
     );
+    assert!(cut.contains("x›│"), "and says so at the edge: {cut}");
     for _ in 0..6 {
         tmux.keys(&["Right"]);
     }
     let right = tmux.wait_for("xEND");
     assert!(right.contains("· no wrap, col"), "{right}");
+    assert!(
+        right.contains("│‹"),
+        "the left edge says there is more: {right}"
+    );
     for _ in 0..6 {
         tmux.keys(&["Left"]);
     }

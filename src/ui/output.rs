@@ -87,6 +87,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         })
         .collect();
     let view = &state.output.view;
+    let widths: Vec<usize> = lines.iter().map(Line::width).collect();
     let mut paragraph = Paragraph::new(lines).block(block.title(title));
     if view.wrap {
         paragraph = paragraph.wrap(Wrap { trim: false });
@@ -94,6 +95,29 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let skip = window.skip_rows.min(u16::MAX as usize) as u16;
     let column = view.column.min(u16::MAX as usize) as u16;
     frame.render_widget(paragraph.scroll((skip, column)), area);
+    if !view.wrap {
+        mark_cut_lines(frame, text, &widths, view.column, theme);
+    }
+}
+
+/// Without wrap, a line that runs on past either edge says so there: `‹`, `›`.
+fn mark_cut_lines(frame: &mut Frame, text: Rect, widths: &[usize], column: usize, theme: &Theme) {
+    let buffer = frame.buffer_mut();
+    for (row, width) in (text.y..text.bottom()).zip(widths) {
+        if text.width < 2 || *width == 0 {
+            continue;
+        }
+        if column > 0 {
+            buffer[(text.x, row)]
+                .set_symbol("‹")
+                .set_style(theme.accent);
+        }
+        if *width > column + text.width as usize {
+            buffer[(text.right() - 1, row)]
+                .set_symbol("›")
+                .set_style(theme.accent);
+        }
+    }
 }
 
 /// ` · scrolled, 37 new lines (G follows)`, ` · no wrap, col 40`: where the reader is.
