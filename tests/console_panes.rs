@@ -201,3 +201,27 @@ fn the_output_at_80x24_and_200x60_wraps_and_counts_every_hit() {
     assert!(large.contains("(22 matches on 11 lines)"), "{large}");
     insta::assert_snapshot!("output_200x60", large);
 }
+
+#[test]
+fn a_long_alert_name_gives_way_to_help_in_the_status_bar() {
+    for width in [60, 80] {
+        let mut state = state(width, 24);
+        update(
+            &mut state,
+            Event::OpenedFromAlert {
+                name: "KubeAPIErrorBudgetBurnOnTheProductionControlPlane (critical)".into(),
+                notice: "firing".into(),
+                from_list: true,
+            },
+        );
+        key(&mut state, Key::plain(KeyCode::Esc));
+        let screen = screen(&state, width, 24);
+        let status = screen.lines().last().unwrap().trim_end();
+        assert!(status.ends_with("? help"), "{width} columns: {status:?}");
+        assert!(
+            status.contains("ALERT KubeAPI"),
+            "the alert stays, cut: {status:?}"
+        );
+        assert!(status.contains('…'), "{status:?}");
+    }
+}

@@ -75,15 +75,17 @@ fn reload_error(error: &str, room: usize, theme: &Theme) -> Vec<Span<'static>> {
 
 /// The usual line: what is open and the keys, fitted to `width`.
 fn playing(state: &State, mode: Span<'static>, width: usize, theme: &Theme) -> Vec<Span<'static>> {
-    let mut left = vec![
+    let mut opened = vec![
         mode,
         Span::styled(super::kube::status_text(state), theme.accent),
     ];
     // Opened from an alert: its name stays in sight.
     if let Some(alert) = &state.alert_name {
-        left.push(Span::styled(format!(" ALERT {alert} "), theme.danger));
+        opened.push(Span::styled(format!(" ALERT {alert} "), theme.danger));
     }
     let help = hint(&state.keymap, Action::Help, "help");
+    // Even the mode, context and alert give way (cut with `…`) to `? help`.
+    let mut left = fit::spans(opened, width.saturating_sub(fit::width(&help) + 3));
     let fixed: usize = left.iter().map(|s| fit::width(&s.content)).sum();
     // Two columns between what is open and the keys, one after the keys.
     let mut room = Room(width.saturating_sub(fixed + fit::width(&help) + 3));
