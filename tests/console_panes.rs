@@ -196,6 +196,10 @@ fn the_output_at_80x24_and_200x60_wraps_and_counts_every_hit() {
         "a title too long for the pane ends with …:\n{small}"
     );
     assert!(small.contains("xEND"), "long lines wrap:\n{small}");
+    assert!(
+        small.contains("▲ 37 more"),
+        "the lines above are counted:\n{small}"
+    );
     insta::assert_snapshot!("output_80x24", small);
     let large = output(200, 60);
     assert!(large.contains("(22 matches on 11 lines)"), "{large}");

@@ -88,7 +88,11 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         .collect();
     let view = &state.output.view;
     let widths: Vec<usize> = lines.iter().map(Line::width).collect();
-    let mut paragraph = Paragraph::new(lines).block(block.title(title));
+    let mut block = block.title(title);
+    if let Some(more) = more_lines(window.lines.start, run.lines.len() - window.lines.end) {
+        block = block.title_bottom(Line::styled(more, theme.accent).right_aligned());
+    }
+    let mut paragraph = Paragraph::new(lines).block(block);
     if view.wrap {
         paragraph = paragraph.wrap(Wrap { trim: false });
     }
@@ -118,6 +122,18 @@ fn mark_cut_lines(frame: &mut Frame, text: Rect, widths: &[usize], column: usize
                 .set_style(theme.accent);
         }
     }
+}
+
+/// ` ▲ 120 more · ▼ 37 more `: lines out of view above and below, if any.
+fn more_lines(above: usize, below: usize) -> Option<String> {
+    let mut parts = Vec::new();
+    if above > 0 {
+        parts.push(format!("▲ {above} more"));
+    }
+    if below > 0 {
+        parts.push(format!("▼ {below} more"));
+    }
+    (!parts.is_empty()).then(|| format!(" {} ", parts.join(" · ")))
 }
 
 /// ` · scrolled, 37 new lines (G follows)`, ` · no wrap, col 40`: where the reader is.
