@@ -91,14 +91,18 @@ fn the_status_bar_always_shows_help_and_never_cuts_a_hint() {
     std::fs::copy("playbooks/site-down.md", &long).unwrap();
     let long = long.display().to_string();
     let whole = ["Enter run", "q quit", "space done", "n note", "e escalate"];
-    for (width, path) in [
+    for (n, (width, path)) in [
         (80, "playbooks/site-down.md"),
         (80, long.as_str()),
         (120, "playbooks/site-down.md"),
         (120, long.as_str()),
         (200, long.as_str()),
-    ] {
-        let Some((tmux, _dir)) = open(&format!("keys-status-{width}"), path, width, 24) else {
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        // A server of its own each: a killed one may linger a moment.
+        let Some((tmux, _dir)) = open(&format!("keys-status-{n}"), path, width, 24) else {
             return;
         };
         let screen = tmux.wait_until("the clock shows", |s| s.contains(" UTC"));

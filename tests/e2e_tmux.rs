@@ -57,6 +57,8 @@ fn open_move_help_and_quit_restores_the_terminal() {
     let help = tmux.wait_for("quit (asks first while a command runs)");
     assert!(help.contains("Keys"), "{help}");
     tmux.keys(&["Escape"]);
+    // Sent at once, Esc and q would read as Alt-q.
+    tmux.wait_until("Esc closes the help", |s| !s.contains("Keys (change them"));
     tmux.keys(&["q"]);
     let after = tmux.wait_for("icanon");
     assert!(after.contains("EXIT=0"), "{after}");
