@@ -10,12 +10,14 @@
 //! `cargo bench --bench render` (`OPSDECK_BENCH_SECS` shortens the idle run).
 //! Results are printed as `BENCH` lines for `bench/run`.
 
+mod common;
+
+use common::tmux::Tmux;
 use opsdeck::app::{Event, Key, KeyCode, Mode, State, update};
 use opsdeck::ui::{Theme, draw};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::widgets::Paragraph;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 const FRAME_TARGET_MS: f64 = 2.0;
@@ -38,16 +40,8 @@ fn first_frame() {
     let until_shown = |name: &str, command: &str, text: &str| -> Option<Duration> {
         let start = Instant::now();
         let tmux = Tmux::start(name, command)?;
-        while start.elapsed() < Duration::from_secs(10) {
-            let out = Command::new("tmux")
-                .args(["-L", &tmux.0, "capture-pane", "-p"])
-                .output()
-                .ok()?;
-            if String::from_utf8_lossy(&out.stdout).contains(text) {
-                return Some(start.elapsed());
-            }
-        }
-        None
+        tmux.until(Duration::from_secs(10), |screen| screen.contains(text))?;
+        Some(start.elapsed())
     };
     let console = format!(
         "OPSDECK_CONFIG=/dev/null OPSDECK_DATA_DIR={} exec {bin} open {root}/playbooks/site-down.md",
@@ -180,48 +174,6 @@ fn percentiles(times: &mut [Duration]) -> (f64, f64) {
         ms(times[times.len() / 2]),
         ms(times[times.len() * 99 / 100]),
     )
-}
-
-/// A private tmux server running one command in a 200×60 pane.
-struct Tmux(String);
-
-impl Tmux {
-    fn start(name: &str, command: &str) -> Option<Tmux> {
-        let socket = format!("opsdeck-bench-{name}-{}", std::process::id());
-        let ok = Command::new("tmux")
-            .args([
-                "-L",
-                &socket,
-                "-f",
-                "/dev/null",
-                "new-session",
-                "-d",
-                "-x",
-                "200",
-                "-y",
-                "60",
-                command,
-            ])
-            .status()
-            .is_ok_and(|s| s.success());
-        ok.then_some(Tmux(socket))
-    }
-
-    fn pid(&self) -> Option<u32> {
-        let out = Command::new("tmux")
-            .args(["-L", &self.0, "display-message", "-p", "#{pane_pid}"])
-            .output()
-            .ok()?;
-        String::from_utf8_lossy(&out.stdout).trim().parse().ok()
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["-L", &self.0, "kill-server"])
-            .status();
-    }
 }
 
 /// User plus system CPU time of a process, in seconds.

@@ -60,6 +60,12 @@ fn walk(dir: &Path, depth: usize, files: &mut Vec<PathBuf>) {
     }
 }
 
+/// The drills' own playbooks (`playbooks/drills/`): they need the drill's
+/// services and values, so the library lists only real ones.
+pub fn is_drill(path: &Path) -> bool {
+    path.components().any(|c| c.as_os_str() == "drills")
+}
+
 pub fn is_playbook_file(path: &Path) -> bool {
     path.extension()
         .and_then(|e| e.to_str())

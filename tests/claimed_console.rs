@@ -184,13 +184,16 @@ fn learn_mode_explains_each_command_and_check() {
     let screen = tmux.wait_for("CHANGES things");
     assert!(screen.contains("LEARN"), "{screen}");
     assert!(screen.contains("ℹ Lists the spool directory."), "{screen}");
-    assert!(screen.contains("ℹ no `explain` given"), "{screen}");
+    assert!(
+        screen.contains("ℹ runs `systemctl`; CHANGES things: "),
+        "{screen}"
+    );
     assert!(
         screen.contains("would run on local; reads only"),
         "{screen}"
     );
     assert!(
-        screen.contains("would run on local; CHANGES things (the playbook"),
+        screen.contains("in a real incident it asks for the target to be"),
         "{screen}"
     );
     // Whole, wrapped under its mark when the pane is narrower.

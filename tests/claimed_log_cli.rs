@@ -152,7 +152,10 @@ fn log_export_writes_a_postmortem_and_json_with_every_event() {
     assert!(md.starts_with("# Postmortem: Beta outage"), "{md}");
     assert!(md.contains(&format!("- Incident: `{id}`")), "{md}");
     assert!(md.contains("## Timeline (UTC)"), "{md}");
-    assert!(md.contains("finished `look-b` on local: exit 0"), "{md}");
+    assert!(
+        md.contains("`look-b` on local: `echo beta-said-this` → exit 0 in "),
+        "{md}"
+    );
     assert!(md.contains("### `look-b` on local: exit 0"), "{md}");
     assert!(md.contains("beta-said-this"), "the last lines: {md}");
     assert!(md.contains("## Follow-ups"), "{md}");

@@ -60,7 +60,12 @@ fn esc_and_q_close_any_overlay_and_quit_only_from_the_main_view() {
         ("e", "Escalation", "Escape"),
     ] {
         tmux.keys(&[open]);
-        tmux.wait_for(title);
+        let shown = tmux.wait_for(title);
+        if open == "?" {
+            // Every row of the help fits 80×24, the last one included.
+            tmux.wait_for("Shift-drag selects text");
+            assert!(shown.contains("Keys (change them"), "{shown}");
+        }
         tmux.keys(&[close]);
         let after = tmux.wait_until(&format!("{close} closes {title}"), |s| !s.contains(title));
         assert!(

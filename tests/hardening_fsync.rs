@@ -1,7 +1,9 @@
 //! Durability, seen from the system calls: the real binary runs under
 //! `strace`, and every event line written to `events.jsonl` is fsync'd (or
-//! fdatasync'd) on the same descriptor before the next event is written, and
-//! nothing under the data dir is chmod'ed after it was created.
+//! fdatasync'd) on the same descriptor before the next event is written;
+//! the chain head is written only after the events it names are synced, and
+//! made durable before the run ends; nothing under the data dir is chmod'ed
+//! after it was created.
 //!
 //! Needs `strace` (Debian package `strace`); without it the test says SKIPPED,
 //! and fails when OPSDECK_REQUIRE_E2E=1 (as in CI).
@@ -59,10 +61,12 @@ fn parse(line: &str, index: usize) -> Option<Call> {
 }
 
 /// The problems in a trace: an event write not synced before the next one
-/// (or before the end), and any chmod under `data`.
+/// (or before the end), a head written ahead of the events or never synced,
+/// and any chmod under `data`.
 fn problems(trace: &str, data: &str) -> (usize, Vec<String>) {
     let mut writes = 0;
     let mut unsynced: Option<Call> = None;
+    let mut unsynced_head: Option<Call> = None;
     let mut found = Vec::new();
     for (index, line) in trace.lines().enumerate() {
         if line.contains("chmod") && line.contains(data) {
@@ -74,6 +78,22 @@ fn problems(trace: &str, data: &str) -> (usize, Vec<String>) {
         let Some(call) = parse(line, index) else {
             continue;
         };
+        if call.path.ends_with("/head") {
+            match call.name.as_str() {
+                "write" | "pwrite64" | "pwritev" | "pwritev2" => {
+                    if let Some(event) = &unsynced {
+                        found.push(format!(
+                            "line {}: the head was written before the event written at line {} was synced",
+                            call.line, event.line
+                        ));
+                    }
+                    unsynced_head = Some(call);
+                }
+                "fsync" | "fdatasync" => unsynced_head = None,
+                _ => {}
+            }
+            continue;
+        }
         if !call.path.ends_with("/events.jsonl") {
             continue;
         }
@@ -98,6 +118,12 @@ fn problems(trace: &str, data: &str) -> (usize, Vec<String>) {
         found.push(format!(
             "line {}: the last event write (fd {}) was never synced",
             last.line, last.fd
+        ));
+    }
+    if let Some(head) = unsynced_head {
+        found.push(format!(
+            "line {}: the last head written was never synced",
+            head.line
         ));
     }
     (writes, found)
@@ -132,7 +158,7 @@ fn every_event_write_is_synced_before_the_next_one() {
                 "-y",
                 "-qq",
                 "-e",
-                "trace=write,writev,pwrite64,pwritev,fsync,fdatasync,chmod,fchmod,fchmodat",
+                "trace=write,writev,pwrite64,pwritev,pwritev2,fsync,fdatasync,chmod,fchmod,fchmodat",
                 "-o",
             ])
             .arg(&trace_file)
@@ -186,4 +212,17 @@ fn the_trace_reader_catches_a_missing_sync() {
     assert_eq!(found.len(), 1, "{found:?}");
     let chmod = "10 fchmod(5</d/incidents/x/head>, 0600) = 0\n";
     assert_eq!(problems(chmod, "/d").1.len(), 1);
+    let head_ahead = "\
+10 write(3</d/incidents/x/events.jsonl>, \"{}\\n\", 3) = 3
+10 pwrite64(4</d/incidents/x/head>, \"{}\", 160, 0) = 160
+10 fdatasync(3</d/incidents/x/events.jsonl>) = 0
+10 fdatasync(4</d/incidents/x/head>) = 0
+";
+    assert_eq!(problems(head_ahead, "/d").1.len(), 1);
+    let head_unsynced = "\
+10 write(3</d/incidents/x/events.jsonl>, \"{}\\n\", 3) = 3
+10 fdatasync(3</d/incidents/x/events.jsonl>) = 0
+10 pwrite64(4</d/incidents/x/head>, \"{}\", 160, 0) = 160
+";
+    assert_eq!(problems(head_unsynced, "/d").1.len(), 1);
 }

@@ -409,3 +409,65 @@ fn a_head_slot_torn_by_a_crash_falls_back_to_the_one_before() {
     std::fs::write(&path, vec![b' '; 320]).unwrap();
     incident.verify().assert_exit(1);
 }
+
+#[test]
+fn a_head_behind_the_log_after_a_power_cut_is_not_a_loss_but_a_cut_below_it_is() {
+    // The head is made durable at checkpoints, so a power cut can leave it
+    // behind the events (each synced on its own): nothing acknowledged is lost.
+    let incident = Incident::new(10);
+    let replayed = replay(&incident.events()).unwrap();
+    let sixth = &replayed.records[5];
+    std::fs::write(incident.dir.join("head"), b"").unwrap();
+    HeadWriter::open(&incident.dir)
+        .unwrap()
+        .write(&Head {
+            seq: sixth.seq,
+            hash: sixth.hash.clone(),
+        })
+        .unwrap();
+    let out = incident.verify();
+    out.assert_exit(0);
+    assert!(
+        out.stdout
+            .contains("the 4 events after seq 6 are not confirmed by the head"),
+        "{}",
+        out.stdout
+    );
+    // Cut below the head it is a loss again.
+    let lines = incident.lines();
+    incident.write_lines(&lines[..4]);
+    let out = incident.verify();
+    out.assert_exit(1);
+    assert!(
+        out.stdout
+            .contains("the log ends at seq 4 but its head says 6: 2 events are missing"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn a_head_never_made_durable_is_said_and_not_a_loss() {
+    // A power cut before the first checkpoint: the head file is empty (or zeros).
+    let incident = Incident::new(3);
+    for empty in [&b""[..], &[0u8; 320][..]] {
+        std::fs::write(incident.dir.join("head"), empty).unwrap();
+        let out = incident.verify();
+        out.assert_exit(0);
+        assert!(
+            out.stdout.contains("the head was never made durable"),
+            "{}",
+            out.stdout
+        );
+    }
+    // The writer picks it up from there.
+    let mut resumed = IncidentLog::resume(&incident.dir, Redactor::default()).unwrap();
+    assert_eq!(
+        resumed.append(&Entry::Note { text: "on".into() }).unwrap(),
+        4
+    );
+    drop(resumed);
+    let out = incident.verify();
+    out.assert_exit(0);
+    assert!(out.stdout.contains("head: seq 4"), "{}", out.stdout);
+}

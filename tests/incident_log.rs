@@ -301,6 +301,7 @@ fn the_markdown_export_reads_as_a_postmortem() {
         exit_code: Some(0),
         signal: None,
         duration_ms: 4200,
+        outcome: None,
         output_file: "output/00004-rollback-web1.internal.log".into(),
         last_lines: vec!["rolled back to v41".into()],
         kube: None,
@@ -327,6 +328,7 @@ fn the_markdown_export_reads_as_a_postmortem() {
         (r"\d\d:\d\d:\d\d", "[TIME]"),
         (r"Responders: .*", "Responders: [ACTOR]"),
         (r"Duration: \d+s", "Duration: [DURATION]"),
+        (r"at least \d+s", "at least [DURATION]"),
     ]}, {
         insta::assert_snapshot!(markdown);
     });

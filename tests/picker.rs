@@ -18,10 +18,10 @@ fn library() -> Picker {
         .iter()
         .map(|file| {
             let path = file.display().to_string();
-            PickerEntry::from_parsed(&path, &opsdeck::playbook::load(Path::new(&path)))
+            PickerEntry::from_parsed(&path, &opsdeck::plan::check::load(Path::new(&path)))
         })
         .collect();
-    Picker::new(entries, vec![LIBRARY.into()])
+    Picker::library(entries, vec![LIBRARY.into()])
 }
 
 fn type_text(picker: &mut Picker, text: &str) {
@@ -39,22 +39,24 @@ fn titles(picker: &Picker) -> Vec<&str> {
 }
 
 #[test]
-fn every_file_is_listed_and_invalid_ones_keep_their_first_error() {
+fn every_file_is_listed_broken_ones_last_with_their_first_error() {
     let picker = library();
     assert_eq!(
         titles(&picker),
-        vec![
-            "broken-check",
-            "Disk full",
-            "Order queue backlog",
-            "Site down"
-        ]
+        vec!["Disk full", "Order queue backlog", "Site down", "Broken"]
     );
-    let broken = &picker.entries[0];
+    assert_eq!(picker.selected, 0, "a good playbook is selected first");
+    let broken = &picker.entries[3];
     let error = broken.error.as_deref().unwrap();
-    assert!(error.starts_with("4:"), "line:col first: {error}");
-    assert!(broken.steps.is_empty());
-    let site = &picker.entries[3];
+    assert!(
+        error.starts_with("4:") && error.contains("unknown key `htp`"),
+        "line:col first, the cause first: {error}"
+    );
+    assert!(
+        broken.openable,
+        "its steps read: it opens read-only where broken"
+    );
+    let site = &picker.entries[2];
     assert_eq!(site.service.as_deref(), Some("shop-web"));
     assert_eq!(site.steps.len(), 3);
     assert_eq!(site.checks.len(), 2);
@@ -91,19 +93,28 @@ fn typing_filters_by_title_service_and_file_name() {
 }
 
 #[test]
-fn enter_opens_the_selected_playbook_but_not_an_invalid_one() {
+fn enter_opens_the_selected_playbook_but_not_one_whose_steps_cannot_be_read() {
     let mut picker = library();
-    assert_eq!(
-        picker.update(Key::plain(KeyCode::Enter)),
-        PickerOutcome::Stay
-    );
-    assert!(picker.message.as_deref().unwrap().contains("cannot open"));
-    picker.update(Key::plain(KeyCode::Down));
     picker.update(Key::plain(KeyCode::Down));
     assert_eq!(
         picker.update(Key::plain(KeyCode::Enter)),
         PickerOutcome::Open(format!("{LIBRARY}/queue-backlog.yaml"))
     );
+    let unreadable = PickerEntry::from_parsed(
+        "bad.md",
+        &opsdeck::playbook::parse(
+            b"---\n: [\n---\n# X\n",
+            opsdeck::playbook::Form::Markdown,
+            "bad",
+        ),
+    );
+    assert!(!unreadable.openable);
+    let mut only_bad = Picker::library(vec![unreadable], Vec::new());
+    assert_eq!(
+        only_bad.update(Key::plain(KeyCode::Enter)),
+        PickerOutcome::Stay
+    );
+    assert!(only_bad.message.as_deref().unwrap().contains("cannot open"));
     picker.update(Key::plain(KeyCode::End));
     picker.update(Key::plain(KeyCode::Down));
     assert_eq!(picker.selected, 3, "never past the last");
@@ -142,9 +153,13 @@ fn the_picker_screen_with_a_filter_and_a_preview() {
 
 #[test]
 fn the_picker_previews_an_invalid_playbook_with_its_error() {
-    let picker = library();
+    let mut picker = library();
+    picker.update(Key::plain(KeyCode::End));
     let screen = screen(&picker, 100, 20);
-    assert!(screen.contains("cannot open"), "{screen}");
+    assert!(
+        screen.contains("This playbook has errors; it opens"),
+        "{screen}"
+    );
     insta::assert_snapshot!(screen);
 }
 

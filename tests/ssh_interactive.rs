@@ -92,6 +92,16 @@ fn exec_runs_it_on_the_host_with_a_pty_and_the_script_in_no_argv() {
     let screen = tmux.wait_for("EXIT=4");
     assert!(screen.contains("hello-zed"), "{screen}");
     assert_eq!(finished_exit_codes(&data), vec![("web1".to_string(), 4)]);
+    // The host's copy of the script (and so the secret) is gone: it was
+    // removed before the command ran.
+    for entry in std::fs::read_dir(std::env::temp_dir()).unwrap().flatten() {
+        let copy = std::fs::read_to_string(entry.path().join("script")).unwrap_or_default();
+        assert!(
+            !copy.contains(SECRET),
+            "left on the host: {}",
+            entry.path().display()
+        );
+    }
     let events = common::only_incident_events(&data);
     assert!(!events.contains("hello-zed"), "{events}");
     assert!(!events.contains(SECRET), "{events}");
@@ -156,7 +166,7 @@ fn its_timeout_ends_it_on_the_host_too() {
     std::fs::write(
         &pb,
         format!(
-            "---\ntitle: Hang\nhosts:\n  web: {{hosts: [web1], ssh_config: {}}}\n---\n# Hang\n\n## Wait\n```sh {{id=hang host=web interactive=true timeout=2s}}\necho waiting-now; sleep 297; echo never\n```\n",
+            "---\ntitle: Hang\nhosts:\n  web: {{hosts: [web1], ssh_config: {}}}\n---\n# Hang\n\n## Wait\n```sh {{id=hang host=web interactive=true timeout=8s}}\necho waiting-now; sleep 297; echo never\n```\n",
             config.display()
         ),
     )
@@ -171,6 +181,8 @@ fn its_timeout_ends_it_on_the_host_too() {
     let Some(tmux) = Tmux::start("sshtimeout", &script) else {
         return;
     };
+    // The timeout counts from before the script is sent, so it is long
+    // enough for a slow connection to reach the command.
     tmux.wait_for("waiting-now");
     // 124 is exec's code for a timeout, as timeout(1).
     let screen = tmux.wait_for("EXIT=124");

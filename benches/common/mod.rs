@@ -3,6 +3,9 @@
 //! cannot run says why instead of disappearing).
 #![allow(dead_code)]
 
+pub mod log_lines;
+pub mod tmux;
+
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};

@@ -6,13 +6,17 @@ use super::event::{Effect, Key};
 use super::runs::{RunResult, RunStatus};
 use super::state::{Overlay, Prompt, PromptPurpose, State};
 use crate::incident::Entry;
-use crate::plan::outcome::HostResult;
+use crate::plan::outcome::{self, HostResult};
 use crate::plan::{self, Plan, Planned, Request, record};
 
 /// Enter on a command: ask for missing values, then open the confirmation.
 pub fn start(state: &mut State, command_id: &str) -> Vec<Effect> {
     if state.output.running().is_some() {
         state.message = Some("a command is running: wait for it, or Ctrl-C cancels it".into());
+        return Vec::new();
+    }
+    if let Some(refusal) = state.broken.refusal(command_id) {
+        state.message = Some(format!("`{command_id}` will not run: {refusal}"));
         return Vec::new();
     }
     match plan_for(state, command_id) {
@@ -22,10 +26,7 @@ pub fn start(state: &mut State, command_id: &str) -> Vec<Effect> {
         Planned::Ask(missing) => {
             let first = &missing[0];
             let name = &first.name;
-            let label = match &first.hint {
-                Some(hint) => format!("Value for {{{{{name}}}}} ({hint})"),
-                None => format!("Value for {{{{{name}}}}}"),
-            };
+            let label = prompt_label(first);
             state.overlay = Some(Overlay::Prompt(Prompt {
                 purpose: PromptPurpose::Variable {
                     name: name.clone(),
@@ -39,6 +40,20 @@ pub fn start(state: &mut State, command_id: &str) -> Vec<Effect> {
         Planned::Ready(plan) => state.overlay = Some(Overlay::Confirm(Confirm::new(plan))),
     }
     Vec::new()
+}
+
+/// `Value for $NAMESPACE (the namespace; --var NAMESPACE=… or --alert
+/// namespace=… fills it)`: the placeholder as the runbook wrote it, and
+/// how to give it when opening the console next time.
+fn prompt_label(missing: &plan::fill::Missing) -> String {
+    let fills = format!(
+        "--var {}=… or --alert {}=… fills it",
+        missing.name, missing.alert_label
+    );
+    match &missing.hint {
+        Some(hint) => format!("Value for {} ({hint}; {fills})", missing.written),
+        None => format!("Value for {} ({fills})", missing.written),
+    }
 }
 
 /// The plan for `command_id` with the console's values and mode.
@@ -129,9 +144,21 @@ pub fn on_host_finished(
     let Some(run) = state.output.get_mut(run_id) else {
         return Vec::new();
     };
-    let host = run.hosts.get(host).map_or("", String::as_str);
+    let host = run.hosts.get(host).map_or("", String::as_str).to_string();
+    if let Some(program) = outcome::missing_program(result, &last_lines) {
+        let explained = outcome::explain_missing(&program, &host);
+        run.push_lines([format!("opsdeck: {explained}")]);
+        run.explained = Some(explained);
+    }
     let kube = run.kube.as_ref();
-    let entry = record::finished(&run.command_id, host, result, output_file, last_lines, kube);
+    let entry = record::finished(
+        &run.command_id,
+        &host,
+        result,
+        output_file,
+        last_lines,
+        kube,
+    );
     vec![Effect::Record(entry)]
 }
 
@@ -140,7 +167,10 @@ pub fn on_finished(state: &mut State, run_id: u64, result: RunResult) -> Vec<Eff
     let Some(run) = state.output.get_mut(run_id) else {
         return Vec::new();
     };
-    state.message = Some(format!("`{}`: {}", run.command_id, result.describe()));
+    state.message = Some(match &run.explained {
+        Some(explained) => format!("`{}`: {explained}", run.command_id),
+        None => format!("`{}`: {}", run.command_id, result.describe()),
+    });
     let command_id = run.command_id.clone();
     run.status = RunStatus::Finished(result);
     super::verify::start(state, &command_id);
@@ -155,7 +185,15 @@ pub fn on_prompt_key(state: &mut State, mut prompt: Prompt, key: Key) -> Vec<Eff
             Vec::new()
         }
         KeyCode::Enter => match prompt.purpose {
+            // Nothing gave it a value and the playbook has no default: an
+            // empty one would run the command with a hole in it.
+            PromptPurpose::Variable { .. } if prompt.input.is_empty() => {
+                state.message = Some("a value is needed here (Esc cancels: nothing runs)".into());
+                state.overlay = Some(Overlay::Prompt(prompt));
+                Vec::new()
+            }
             PromptPurpose::Variable { name, command_id } => {
+                state.message = None;
                 let mut effects = Vec::new();
                 if prompt.secret {
                     effects.push(Effect::Secrets(vec![prompt.input.clone()]));
@@ -164,6 +202,7 @@ pub fn on_prompt_key(state: &mut State, mut prompt: Prompt, key: Key) -> Vec<Eff
                 effects.extend(start(state, &command_id));
                 effects
             }
+            PromptPurpose::ChangeValue { .. } => super::values::on_enter(state, prompt),
             PromptPurpose::CloseIncident => super::closing::on_enter(state, prompt, key),
             PromptPurpose::ClaimAlert => super::closing::on_claim_enter(state, prompt, key),
             PromptPurpose::ExpireSilences(_) => super::closing::on_expire_enter(state, prompt, key),

@@ -36,6 +36,7 @@ pub enum Action {
     Cancel,
     Help,
     Quit,
+    Values,
 }
 
 use Action::*;
@@ -67,6 +68,7 @@ const DEFAULTS: &[(Action, &[&str])] = &[
     (Cancel, &["ctrl-c"]),
     (Help, &["?"]),
     (Quit, &["q"]),
+    (Values, &["v"]),
 ];
 
 impl Action {
@@ -98,6 +100,7 @@ impl Action {
             Cancel => "cancel",
             Help => "help",
             Quit => "quit",
+            Values => "values",
         }
     }
 

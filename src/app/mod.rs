@@ -7,6 +7,7 @@ mod flow;
 pub mod health;
 pub mod keymap;
 mod keyspec;
+mod learn;
 mod mouse;
 pub mod output_scroll;
 pub mod picker;
@@ -16,6 +17,7 @@ pub mod runs;
 pub mod search;
 pub mod state;
 pub mod update;
+pub mod values;
 pub mod verify;
 pub mod viewport;
 

@@ -20,8 +20,11 @@ pub struct PickerEntry {
     pub steps: Vec<(String, usize)>,
     /// `id kind target` of each check.
     pub checks: Vec<String>,
-    /// The first error (`line:col: message`), when the playbook cannot open.
+    /// The first error (`line:col: message`), cause first, when it has any.
     pub error: Option<String>,
+    /// It opens, whole or with its broken parts read-only; only a playbook
+    /// whose steps cannot be read does not.
+    pub openable: bool,
     pub help: Option<String>,
 }
 
@@ -33,8 +36,14 @@ impl PickerEntry {
             .unwrap_or(path)
             .to_string();
         let first_error = parsed.diagnostics.iter().find(|d| d.is_error());
-        match (&parsed.playbook, first_error) {
-            (Some(playbook), _) => PickerEntry {
+        let said = |d: &crate::playbook::diagnostic::Diagnostic| {
+            format!("{}:{}: {}", d.line, d.col, d.message)
+        };
+        match (
+            parsed.playbook.as_ref().or(parsed.partial.as_ref()),
+            first_error,
+        ) {
+            (Some(playbook), error) => PickerEntry {
                 path: path.to_string(),
                 title: playbook.title.clone(),
                 service: playbook.service.clone(),
@@ -48,8 +57,9 @@ impl PickerEntry {
                     .iter()
                     .map(|c| format!("{} {} {}", c.id, c.probe.kind(), c.probe.target()))
                     .collect(),
-                error: None,
-                help: None,
+                error: error.map(said),
+                help: error.and_then(|d| d.help.clone()),
+                openable: true,
             },
             (None, error) => PickerEntry {
                 path: path.to_string(),
@@ -57,11 +67,9 @@ impl PickerEntry {
                 service: None,
                 steps: Vec::new(),
                 checks: Vec::new(),
-                error: Some(error.map_or_else(
-                    || "cannot be read".to_string(),
-                    |d| format!("{}:{}: {}", d.line, d.col, d.message),
-                )),
+                error: Some(error.map_or_else(|| "cannot be read".to_string(), said)),
                 help: error.and_then(|d| d.help.clone()),
+                openable: false,
             },
         }
     }
@@ -107,6 +115,13 @@ pub struct Picker {
 }
 
 impl Picker {
+    /// The playbook library: broken playbooks after the good ones, so at
+    /// 3 a.m. the first row, and the one selected, is one that works.
+    pub fn library(mut entries: Vec<PickerEntry>, dirs: Vec<String>) -> Picker {
+        entries.sort_by_key(|e| e.error.is_some());
+        Picker::new(entries, dirs)
+    }
+
     pub fn new(entries: Vec<PickerEntry>, dirs: Vec<String>) -> Picker {
         let mut picker = Picker {
             entries,
@@ -142,6 +157,7 @@ impl Picker {
                     positions: Vec::new(),
                 })
                 .collect();
+            self.select_first_good();
             return;
         }
         let mut matcher = Matcher::new(Config::DEFAULT);
@@ -159,9 +175,24 @@ impl Picker {
                 scored.push((score, PickerMatch { entry, positions }));
             }
         }
-        // Stable: equal scores keep the library's order.
-        scored.sort_by_key(|(score, _)| std::cmp::Reverse(*score));
+        // Stable: equal scores keep the library's order; broken playbooks last.
+        let playbooks = self.noun == "playbooks";
+        let broken = |hit: &PickerMatch| playbooks && self.entries[hit.entry].error.is_some();
+        scored.sort_by_key(|(score, hit)| (broken(hit), std::cmp::Reverse(*score)));
         self.hits = scored.into_iter().map(|(_, hit)| hit).collect();
+        self.select_first_good();
+    }
+
+    /// Never starts on a broken playbook when a good one is listed.
+    fn select_first_good(&mut self) {
+        if self.noun != "playbooks" {
+            return;
+        }
+        self.selected = self
+            .hits
+            .iter()
+            .position(|hit| self.entries[hit.entry].error.is_none())
+            .unwrap_or(0);
     }
 
     /// Selects the n-th listed playbook (a click); the wheel moves by one.
@@ -210,9 +241,9 @@ impl Picker {
     fn open_selected(&mut self) -> PickerOutcome {
         match self.selected_entry() {
             None => PickerOutcome::Stay,
-            Some(entry) if entry.error.is_some() => {
+            Some(entry) if !entry.openable => {
                 self.message = Some(format!(
-                    "{} cannot open: fix it first (`opsdeck check {}` shows how)",
+                    "{} cannot open: its steps cannot be read; fix it first (`opsdeck check {}` shows how)",
                     entry.path, entry.path
                 ));
                 PickerOutcome::Stay

@@ -53,6 +53,8 @@ pub fn apply(state: &mut State, playbook: Playbook) {
         .unwrap_or(0)
         .min(commands.len().saturating_sub(1));
     state.reload_error = None;
+    // The file now reads without errors: nothing of it is read-only any more.
+    state.broken = Default::default();
     state.message = Some(format!("reloaded {}", state.source_name));
     drop_stale_overlay(state);
 }

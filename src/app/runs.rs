@@ -60,6 +60,9 @@ pub struct Run {
     pub status: RunStatus,
     /// The Kubernetes context it runs against, recorded with its start and end.
     pub kube: Option<crate::kube::KubeTarget>,
+    /// Why it failed, in words, when the exit code alone does not say
+    /// (exit 127: which program is not installed).
+    pub explained: Option<String>,
     /// Output lines dropped from memory, and their bytes.
     dropped_lines: u64,
     dropped_bytes: u64,
@@ -79,6 +82,7 @@ impl Run {
             dropped: 0,
             status,
             kube: None,
+            explained: None,
             dropped_lines: 0,
             dropped_bytes: 0,
             held: 0,

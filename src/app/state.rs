@@ -48,6 +48,10 @@ pub enum PromptPurpose {
     ClaimAlert,
     /// `y` expires the silences (id, Alertmanager) the closed incident held.
     ExpireSilences(Vec<(String, String)>),
+    /// A new value for placeholder `name`, from the values view.
+    ChangeValue {
+        name: String,
+    },
 }
 
 /// At most one dialog at a time; it takes every key.
@@ -65,6 +69,8 @@ pub enum Overlay {
     Notice(String),
     /// `/`: the output search being typed.
     Search(String),
+    /// `v`: the values in force, the selected row's index.
+    Values(usize),
 }
 
 #[derive(Clone, Debug)]
@@ -100,6 +106,9 @@ pub struct State {
     /// The playbook changed on disk but does not parse: this error stays in
     /// the status bar, over the last good version, until the file is fixed.
     pub reload_error: Option<String>,
+    /// The playbook was opened with errors: the commands they affect are
+    /// read-only, and the errors are shown where the responder reads first.
+    pub broken: crate::plan::broken::Broken,
     /// Keys by action: the defaults with the config file's `keys:` applied.
     pub keymap: super::keymap::Keymap,
     /// The alert the console was opened from (`opsdeck alerts`): its name, to claim it.
@@ -121,6 +130,8 @@ pub struct Setup {
     pub output_budget: usize,
     /// The Kubernetes contexts pinned for this incident.
     pub kube: crate::kube::KubeSnapshot,
+    /// Errors the playbook was opened with, and what they make read-only.
+    pub broken: crate::plan::broken::Broken,
 }
 
 impl State {
@@ -133,6 +144,13 @@ impl State {
         state.vars = setup.vars;
         state.keymap = setup.keymap;
         state.kube = Some(setup.kube);
+        if !setup.broken.is_empty() {
+            state.message = Some(format!(
+                "this playbook has {} error(s): what they affect is read-only (listed at the top of step 1)",
+                setup.broken.errors.len()
+            ));
+        }
+        state.broken = setup.broken;
         state
     }
 
@@ -163,6 +181,7 @@ impl State {
             vars: BTreeMap::new(),
             message: None,
             reload_error: None,
+            broken: Default::default(),
             keymap: super::keymap::Keymap::default(),
             alert_name: None,
             quit_goes_back: false,

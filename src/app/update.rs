@@ -9,6 +9,12 @@ use super::state::{Focus, Overlay, Prompt, PromptPurpose, State, StepStatus};
 use crate::incident::Entry;
 
 pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
+    let from_key = matches!(event, Event::Key(_));
+    let effects = apply(state, event);
+    super::learn::rehearsal(state, effects, from_key)
+}
+
+fn apply(state: &mut State, event: Event) -> Vec<Effect> {
     match event {
         Event::Key(key) => on_key(state, key),
         Event::Click(hit) => {
@@ -139,6 +145,7 @@ fn on_key(state: &mut State, key: Key) -> Vec<Effect> {
         Action::Quit => return vec![Effect::Quit],
         Action::Help => state.overlay = Some(Overlay::Help),
         Action::Escalation => state.overlay = Some(Overlay::Escalation),
+        Action::Values => state.overlay = Some(Overlay::Values(0)),
         Action::Search => super::search::open(state),
         Action::NextMatch => super::search::step(state, true),
         Action::PrevMatch => super::search::step(state, false),
@@ -207,6 +214,7 @@ fn on_overlay_key(state: &mut State, overlay: Overlay, key: Key) -> Vec<Effect> 
             super::search::on_key(state, input, key);
             Vec::new()
         }
+        Overlay::Values(selected) => super::values::on_key(state, selected, key),
         Overlay::Notice(text) => {
             let closes = matches!(key.code, KeyCode::Enter | KeyCode::Esc | KeyCode::Char('q'));
             if key.repeat || !closes {

@@ -25,6 +25,7 @@ pub fn entries(listing: &Listing, library: &Library, now: SystemTime) -> Vec<Pic
                     steps: Vec::new(),
                     checks: Vec::new(),
                     error: Some("no playbook in the library answers this alert".into()),
+                    openable: false,
                     help: Some(
                         "name a playbook after the alert, or list it under `alerts:` in its header"
                             .into(),

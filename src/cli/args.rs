@@ -153,8 +153,12 @@ pub enum CliCommand {
 
 #[derive(Subcommand, Debug)]
 pub enum LogCommand {
-    /// Every incident: id, state, events, start, title.
-    List,
+    /// Every incident: id, state, events, start, title (`--format json`:
+    /// full ids and every field).
+    List {
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// One incident's timeline.
     Show { id: String },
     /// Check the hash chain and the head kept beside it: say where the chain

@@ -53,6 +53,7 @@ pub fn run(name: &str) -> u8 {
         new_incident: true,
         drill: true,
         alert: None,
+        broken: Default::default(),
     };
     let code = super::open::open(&playbook_path, options);
     println!(

@@ -8,7 +8,7 @@ use crate::incident::replay::Replay;
 use crate::incident::store::{EVENTS_FILE, LogError, check_private};
 use std::path::{Path, PathBuf};
 
-fn base() -> Result<PathBuf, u8> {
+pub(super) fn base() -> Result<PathBuf, u8> {
     crate::incident::incidents_dir().ok_or_else(|| {
         eprintln!("opsdeck log: no data directory; set OPSDECK_DATA_DIR");
         1
@@ -17,7 +17,7 @@ fn base() -> Result<PathBuf, u8> {
 
 /// Logs in a data dir others can write to may have been altered by them:
 /// said on every read, and a reason `verify` fails.
-fn exposed(base: &Path) -> Option<String> {
+pub(super) fn exposed(base: &Path) -> Option<String> {
     let data = base.parent().filter(|p| !p.as_os_str().is_empty());
     data.into_iter()
         .chain(std::iter::once(base))
@@ -48,36 +48,6 @@ fn load(id: &str) -> Result<(Summary, Replay), u8> {
         eprintln!("opsdeck log: note: {torn}");
     }
     Ok((summarize(&dir, &replayed), replayed))
-}
-
-pub fn list() -> u8 {
-    let Ok(base) = base() else { return 1 };
-    if let Some(warning) = exposed(&base) {
-        eprintln!("opsdeck log: WARNING: {warning}");
-    }
-    let incidents = list::list(&base);
-    if incidents.is_empty() {
-        println!("No incidents under {}.", base.display());
-        return 0;
-    }
-    println!(
-        "{:<44} {:<8} {:>8} {:>6}  {:<24} TITLE",
-        "ID", "STATE", "DURATION", "EVENTS", "STARTED"
-    );
-    for s in incidents {
-        let state = if s.closed { "closed" } else { "open" };
-        let drill = if s.drill { " [drill]" } else { "" };
-        println!(
-            "{:<44} {:<8} {:>8} {:>6}  {:<24} {}{drill}",
-            s.id,
-            state,
-            s.duration,
-            s.events,
-            s.started,
-            text(&s.title)
-        );
-    }
-    0
 }
 
 pub fn show(id: &str) -> u8 {
@@ -172,13 +142,13 @@ pub fn export(id: &str, json: bool) -> u8 {
     if json {
         println!("{}", export::json(&summary, &replayed));
     } else {
-        print!("{}", export::markdown(&summary, &replayed));
+        print!("{}", text(&export::markdown(&summary, &replayed)));
     }
     0
 }
 
 /// What a log holds came from playbooks, commands and people: only text
 /// reaches the terminal.
-fn text(value: &str) -> String {
+pub(super) fn text(value: &str) -> String {
     crate::terminal_text::sanitise(value, crate::terminal_text::Keep::Text)
 }

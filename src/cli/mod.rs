@@ -14,6 +14,7 @@ pub mod health;
 pub mod load;
 pub mod log;
 pub mod log_close;
+pub mod log_list;
 pub mod open;
 pub mod reference;
 pub mod show;
@@ -62,6 +63,7 @@ pub fn main() -> ExitCode {
                 new_incident,
                 drill: false,
                 alert: None,
+                broken: Default::default(),
             };
             open::open_with_theme(&playbook, options, theme.as_deref())
         }
@@ -126,7 +128,7 @@ pub fn main() -> ExitCode {
             expire,
         }),
         Some(CliCommand::Log { command }) => match command {
-            LogCommand::List => log::list(),
+            LogCommand::List { format } => log_list::run(format == Format::Json),
             LogCommand::Show { id } => log::show(&id),
             LogCommand::Verify { id, head } => log::verify(&id, head.as_deref()),
             LogCommand::Export { id, format } => log::export(&id, format == ExportFormat::Json),

@@ -1,6 +1,6 @@
 //! `opsdeck open PLAYBOOK` and bare `opsdeck` (the picker): the console.
 
-use super::load::{EXIT_ERRORS, EXIT_OK, load_or_report};
+use super::load::{EXIT_ERRORS, EXIT_OK, load_for_console};
 use crate::library;
 use std::io::IsTerminal;
 use std::path::Path;
@@ -32,9 +32,10 @@ fn open_with_settings(
     options: crate::runtime::ConsoleOptions,
     settings: crate::config::Settings,
 ) -> u8 {
-    let Some(playbook) = load_or_report(path) else {
+    let Some((playbook, broken)) = load_for_console(path) else {
         return EXIT_ERRORS;
     };
+    let options = crate::runtime::ConsoleOptions { broken, ..options };
     match crate::runtime::run_console(playbook, path.to_path_buf(), options, settings) {
         Ok(()) => EXIT_OK,
         Err(err) => {
@@ -84,6 +85,12 @@ pub fn list_library() -> u8 {
         return EXIT_OK;
     }
     println!("Playbooks (open one with `opsdeck open PATH`):");
+    let mut files: Vec<_> = files
+        .into_iter()
+        .filter(|f| !library::is_drill(f))
+        .collect();
+    // Broken ones after the good ones, as in the picker.
+    files.sort_by_cached_key(|f| crate::plan::check::load(f).playbook.is_none());
     for file in files {
         let parsed = crate::plan::check::load(&file);
         match (

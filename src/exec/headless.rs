@@ -118,13 +118,14 @@ pub fn exec(path: &Path, playbook: &Playbook, command_id: &str, options: &ExecOp
     // Entered so the webhook sender can start; it runs while `block_on` does.
     let _runtime_context = runtime.enter();
     let redactor = Redactor::new(plan.secrets.clone());
-    let mut log = open_incident(path, playbook, redactor.clone());
+    // The confirmation goes in with a new incident's `opened`: one fdatasync.
+    let confirmed = plan::record::confirmed(&plan);
+    let mut log = open_incident(path, playbook, redactor.clone(), &confirmed);
     if let Some(log) = &log
         && let Err(err) = crate::exec::kube_pin::save_if_missing(log.dir(), &kube)
     {
         eprintln!("opsdeck: WARNING: the Kubernetes pin is not kept in the incident: {err}");
     }
-    record(&mut log, &plan::record::confirmed(&plan));
     let results = if plan.interactive {
         Ok(interactive(&plan, &mut log))
     } else {
@@ -235,14 +236,24 @@ fn typed_confirmation(plan: &Plan, name: &str) -> bool {
     std::io::stdin().lock().read_line(&mut answer).is_ok() && answer.trim() == name
 }
 
-fn open_incident(path: &Path, playbook: &Playbook, redactor: Redactor) -> Option<IncidentLog> {
+/// The playbook's open incident, else a new one, with `confirmed` recorded.
+fn open_incident(
+    path: &Path,
+    playbook: &Playbook,
+    redactor: Redactor,
+    confirmed: &Entry,
+) -> Option<IncidentLog> {
     let opening = incident::opening::Opening {
         playbook: path,
         title: &playbook.title,
         drill: false,
         notify: playbook.notify.as_deref(),
     };
-    match incident::opening::resume_or_create(&opening, redactor) {
+    match incident::opening::resume_or_create_with(
+        &opening,
+        redactor,
+        std::slice::from_ref(confirmed),
+    ) {
         Ok(log) => Some(log),
         Err(err) => {
             eprintln!(

@@ -75,6 +75,10 @@ pub async fn run_streaming(
                         eprintln!("{label}opsdeck: {line}");
                     }
                 }
+                if let Some(program) = outcome::missing_program(&result, &last_lines) {
+                    let explained = outcome::explain_missing(&program, name);
+                    eprintln!("opsdeck: {}", sanitise(&explained, Keep::Text));
+                }
                 let entry = record::finished(
                     &plan.command_id,
                     name,

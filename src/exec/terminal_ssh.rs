@@ -13,8 +13,10 @@ use std::time::{Duration, Instant};
 const UPLOAD_TIMEOUT: Duration = Duration::from_secs(30);
 const CONNECT_TIMEOUT_SECS: u64 = 10;
 
-/// Run by the remote login shell: a private directory, the script from stdin.
-const UPLOAD: &str = "umask 077 && d=$(mktemp -d) && cat > \"$d/script\" && printf '%s\\n' \"$d\"";
+/// Run by the remote login shell (through `sh`, whatever that shell is): a
+/// private directory, the script from stdin into it, its name back.
+const UPLOAD: &str =
+    "exec sh -c 'umask 077 && d=$(mktemp -d) && cat > \"$d/script\" && printf \"%s\\n\" \"$d\"'";
 
 /// Run by the remote login shell with the directory as `$1`: the script is
 /// read and removed before it runs, as `sh -c SCRIPT` would run it.

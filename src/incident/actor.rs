@@ -2,11 +2,24 @@
 
 use std::time::SystemTime;
 
+/// `login@host`: the account's login name from the system's user database,
+/// so that an unset or forged `$USER` neither hides nor fakes who acted.
 pub fn actor() -> String {
-    let user = std::env::var("USER")
-        .or_else(|_| std::env::var("LOGNAME"))
-        .unwrap_or_else(|_| "unknown".into());
-    format!("{user}@{}", hostname())
+    format!("{}@{}", login_name(), hostname())
+}
+
+/// The login name of this process's real user; `$USER`/`$LOGNAME` only when
+/// the user database has no entry for it (a container's bare uid).
+pub fn login_name() -> String {
+    let uid = nix::unistd::getuid();
+    nix::unistd::User::from_uid(uid)
+        .ok()
+        .flatten()
+        .map(|user| user.name)
+        .or_else(|| std::env::var("USER").ok())
+        .or_else(|| std::env::var("LOGNAME").ok())
+        .filter(|name| !name.is_empty())
+        .unwrap_or_else(|| format!("uid{uid}"))
 }
 
 pub fn hostname() -> String {

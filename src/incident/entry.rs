@@ -54,6 +54,10 @@ pub enum Entry {
         #[serde(skip_serializing_if = "Option::is_none")]
         signal: Option<i32>,
         duration_ms: u64,
+        /// How the console said it ended (`exit 2`, `timed out`, `could not
+        /// run: REASON (exit 255)`); logs of older versions lack it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        outcome: Option<String>,
         output_file: String,
         last_lines: Vec<String>,
         /// A Kubernetes command's context, API server and namespace.
@@ -80,6 +84,19 @@ pub enum Entry {
         command: String,
         check: String,
         recovered: bool,
+    },
+    /// The responder changed a placeholder's value in the console; a
+    /// secret's value is dots.
+    ValueSet {
+        name: String,
+        value: String,
+    },
+    /// A change without `verify=` ran, and these checks were still down
+    /// when its window ended.
+    StillDown {
+        command: String,
+        checks: Vec<String>,
+        after_secs: u64,
     },
     /// The alert this incident answers, as Alertmanager gave it.
     Alert {
@@ -139,6 +156,8 @@ impl Entry {
             Entry::Note { .. } => "note",
             Entry::Escalated { .. } => "escalated",
             Entry::VerifyResult { .. } => "verify_result",
+            Entry::StillDown { .. } => "still_down",
+            Entry::ValueSet { .. } => "value_set",
             Entry::Alert { .. } => "alert",
             Entry::Claimed { .. } => "claimed",
             Entry::SilenceExpired { .. } => "silence_expired",
@@ -189,13 +208,10 @@ impl Entry {
                 exit_code,
                 signal,
                 duration_ms,
+                outcome,
                 ..
             } => {
-                let outcome = match (exit_code, signal) {
-                    (Some(code), _) => format!("exit {code}"),
-                    (None, Some(sig)) => format!("killed by signal {sig}"),
-                    (None, None) => "no exit status".into(),
-                };
+                let outcome = ended(outcome.as_deref(), *exit_code, *signal);
                 format!(
                     "finished `{command}` on {host}: {outcome} in {:.1}s",
                     *duration_ms as f64 / 1000.0
@@ -222,6 +238,19 @@ impl Entry {
                     } else {
                         "NOT recovered"
                     }
+                )
+            }
+            Entry::ValueSet { name, value } => format!("value `{name}` set to `{value}`"),
+            Entry::StillDown {
+                command,
+                checks,
+                after_secs,
+            } => {
+                let named: Vec<String> = checks.iter().map(|c| format!("`{c}`")).collect();
+                let verb = if checks.len() == 1 { "is" } else { "are" };
+                format!(
+                    "ran `{command}`, but {} {verb} still down after {after_secs}s",
+                    named.join(", ")
                 )
             }
             Entry::Alert {
@@ -252,5 +281,15 @@ impl Entry {
             }
             Entry::NotifyFailed { reason } => format!("notification failed: {reason}"),
         }
+    }
+}
+
+/// How a host's run ended, in the console's words when the log kept them.
+pub fn ended(outcome: Option<&str>, exit_code: Option<i32>, signal: Option<i32>) -> String {
+    match (outcome, exit_code, signal) {
+        (Some(said), _, _) => said.to_string(),
+        (None, Some(code), _) => format!("exit {code}"),
+        (None, None, Some(sig)) => format!("killed by signal {sig}"),
+        (None, None, None) => "no exit status".into(),
     }
 }

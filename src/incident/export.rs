@@ -4,6 +4,7 @@ use super::entry::Entry;
 use super::integrity;
 use super::list::Summary;
 use super::replay::Replay;
+use super::timeline;
 use std::fmt::Write;
 use std::path::Path;
 
@@ -51,16 +52,11 @@ pub fn markdown(summary: &Summary, replay: &Replay) -> String {
         let _ = writeln!(out, "Closed with: {summary}\n");
     }
     let _ = writeln!(out, "## Timeline (UTC)\n");
-    for record in &replay.records {
-        let Some(entry) = &record.entry else { continue };
-        let _ = writeln!(out, "- {} {}", time_of(&record.ts), entry.summary());
+    for line in timeline::lines(replay) {
+        let _ = writeln!(out, "- {line}");
     }
     commands(&mut out, summary, replay);
-    let health: Vec<String> = replay
-        .entries()
-        .filter(|e| matches!(e, Entry::HealthChanged { .. }))
-        .map(Entry::summary)
-        .collect();
+    let health = timeline::outages(replay);
     if !health.is_empty() {
         let _ = writeln!(out, "\n## Health changes\n");
         for h in &health {
@@ -102,6 +98,7 @@ fn commands(out: &mut String, summary: &Summary, replay: &Replay) {
             host,
             exit_code,
             signal,
+            outcome,
             output_file,
             last_lines,
             ..
@@ -109,10 +106,7 @@ fn commands(out: &mut String, summary: &Summary, replay: &Replay) {
         else {
             continue;
         };
-        let status = exit_code
-            .map(|c| format!("exit {c}"))
-            .or(signal.map(|s| format!("signal {s}")))
-            .unwrap_or_default();
+        let status = super::entry::ended(outcome.as_deref(), *exit_code, *signal);
         let _ = writeln!(out, "### `{command}` on {host}: {status}\n");
         let _ = writeln!(
             out,
@@ -123,11 +117,6 @@ fn commands(out: &mut String, summary: &Summary, replay: &Replay) {
             let _ = writeln!(out, "```text\n{}\n```\n", last_lines.join("\n"));
         }
     }
-}
-
-/// `2026-11-22T02:14:43.123Z` → `02:14:43`.
-fn time_of(ts: &str) -> &str {
-    ts.get(11..19).unwrap_or(ts)
 }
 
 pub fn json(summary: &Summary, replay: &Replay) -> String {

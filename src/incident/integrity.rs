@@ -106,6 +106,13 @@ pub fn examine_with(dir: &Path, replay: &Replay, explained: &dyn Fn(u64) -> bool
             }
             problems.push(text);
         }
+        HeadState::Known(head) if head.seq == 0 => {
+            if last > 0 {
+                notes.push(format!(
+                    "the head was never made durable (opsdeck or the machine stopped before its first checkpoint), so none of the {last} events is confirmed by it; nothing is known to be missing"
+                ));
+            }
+        }
         HeadState::Known(head) => {
             match replay.records.iter().find(|r| r.seq == head.seq) {
                 Some(record) if record.hash == head.hash => {}

@@ -16,6 +16,7 @@ pub mod replay;
 mod shared;
 pub mod store;
 pub mod store_output;
+pub mod timeline;
 
 pub use entry::Entry;
 pub use replay::{Replay, replay};

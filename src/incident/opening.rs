@@ -19,6 +19,16 @@ pub struct Opening<'a> {
 
 /// A new incident.
 pub fn create(opening: &Opening, redactor: Redactor) -> Result<IncidentLog, LogError> {
+    create_with(opening, redactor, &[])
+}
+
+/// A new incident, with `then` recorded in the same write and fdatasync as
+/// its `opened`.
+fn create_with(
+    opening: &Opening,
+    redactor: Redactor,
+    then: &[Entry],
+) -> Result<IncidentLog, LogError> {
     let base = base()?;
     let bytes = crate::playbook::read_limited(opening.playbook).unwrap_or_default();
     let opened = Entry::Opened {
@@ -28,7 +38,9 @@ pub fn create(opening: &Opening, redactor: Redactor) -> Result<IncidentLog, LogE
         version: env!("CARGO_PKG_VERSION").into(),
         drill: opening.drill,
     };
-    let mut log = IncidentLog::create(&base, opening.title, opened, redactor)?;
+    let mut first = vec![opened];
+    first.extend_from_slice(then);
+    let mut log = IncidentLog::create_with(&base, opening.title, &first, redactor)?;
     wire_notifier(&mut log, opening.notify);
     Ok(log)
 }
@@ -36,14 +48,27 @@ pub fn create(opening: &Opening, redactor: Redactor) -> Result<IncidentLog, LogE
 /// The open incident of this playbook (after a crash or from another
 /// terminal), else a new one.
 pub fn resume_or_create(opening: &Opening, redactor: Redactor) -> Result<IncidentLog, LogError> {
+    resume_or_create_with(opening, redactor, &[])
+}
+
+/// Like [`resume_or_create`], then records `then` (written with `opened`,
+/// in one write and one fdatasync, when the incident is new).
+pub fn resume_or_create_with(
+    opening: &Opening,
+    redactor: Redactor,
+    then: &[Entry],
+) -> Result<IncidentLog, LogError> {
     let base = base()?;
     match super::list::open_for(&base, &canonical(opening.playbook)) {
         Some(open) => {
             let mut log = IncidentLog::resume(&open.dir, redactor)?;
             wire_notifier(&mut log, opening.notify);
+            if !then.is_empty() {
+                log.append_all(then)?;
+            }
             Ok(log)
         }
-        None => create(opening, redactor),
+        None => create_with(opening, redactor, then),
     }
 }
 

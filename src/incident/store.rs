@@ -1,5 +1,5 @@
 //! The one writer of an incident: every append is on disk (fsync) before it
-//! returns, and so is the chain head beside it. Everything it creates is
+//! returns; the chain head beside it follows (see `head.rs`). Everything it creates is
 //! private from the start: directories 0700, files 0600.
 
 use super::actor::{actor, compact_timestamp, timestamp};
@@ -191,9 +191,9 @@ pub struct IncidentLog {
     /// `notify: {webhook}`: each durable event is also posted, with the
     /// delivery failures coming back to be recorded.
     notifier: Option<(Notifier, mpsc::UnboundedReceiver<String>)>,
-    /// The `opened` line of an incident this process started, posted once a
-    /// webhook is attached.
-    opened: Option<String>,
+    /// The lines of the first events of an incident this process started
+    /// (its `opened`), posted once a webhook is attached.
+    unposted: Vec<String>,
 }
 
 impl IncidentLog {
@@ -202,6 +202,17 @@ impl IncidentLog {
         base: &Path,
         title: &str,
         opened: Entry,
+        redactor: Redactor,
+    ) -> Result<IncidentLog, LogError> {
+        IncidentLog::create_with(base, title, &[opened], redactor)
+    }
+
+    /// Starts a new incident under `base` and records `first` (its `opened`,
+    /// then what is known with it) in one write and one fdatasync.
+    pub fn create_with(
+        base: &Path,
+        title: &str,
+        first: &[Entry],
         redactor: Redactor,
     ) -> Result<IncidentLog, LogError> {
         ensure_private_base(base, "start the incident log")?;
@@ -232,11 +243,18 @@ impl IncidentLog {
             .open(&path)
             .map_err(|e| LogError::io("create the incident log", &path, e))?;
         let mut log = IncidentLog::with_file(dir, file, (0, GENESIS.to_string(), 0), redactor)?;
-        // The new names themselves are durable before the first event is.
+        // No webhook yet: posted once one is attached.
+        let written = log.write_events(first)?;
+        // The new names are durable before the first events are acknowledged.
+        // Synced after them: on ext4 the events' sync commits the names too,
+        // and these find nothing left to do.
         sync_dir(&log.dir)?;
         sync_dir(base)?;
-        log.append(&opened)?;
-        log.opened = Some(log.webhook_text(&opened));
+        log.unposted = first
+            .iter()
+            .zip(&written)
+            .map(|(entry, (seq, hash))| log.webhook_text(entry, *seq, hash))
+            .collect();
         Ok(log)
     }
 
@@ -340,7 +358,7 @@ impl IncidentLog {
             actor: actor(),
             redactor,
             notifier: None,
-            opened: None,
+            unposted: Vec::new(),
         })
     }
 
@@ -353,8 +371,8 @@ impl IncidentLog {
         }
         let (failures, reports) = mpsc::unbounded_channel();
         let notifier = Notifier::start(url.to_string(), failures)?;
-        if let Some(opened) = self.opened.take() {
-            notifier.send(self.redactor.redact(&opened));
+        for line in std::mem::take(&mut self.unposted) {
+            notifier.send(self.redactor.redact(&line));
         }
         self.notifier = Some((notifier, reports));
         Ok(())
@@ -388,11 +406,79 @@ impl IncidentLog {
 
     /// Writes one event and fsyncs it; returns its `seq` once it is durable.
     pub fn append(&mut self, entry: &Entry) -> Result<u64, LogError> {
+        self.append_all(std::slice::from_ref(entry))
+    }
+
+    /// Writes events known together (an incident's `opened` and the first
+    /// command's confirmation) in one write and one fdatasync; returns the
+    /// last one's `seq` once all are durable.
+    pub fn append_all(&mut self, entries: &[Entry]) -> Result<u64, LogError> {
+        let written = self.write_events(entries)?;
+        for (entry, (seq, hash)) in entries.iter().zip(&written) {
+            self.notify(entry, *seq, hash)?;
+        }
+        Ok(self.seq)
+    }
+
+    /// `entries` in one write and one fdatasync, then the head after them;
+    /// each one's seq and hash.
+    fn write_events(&mut self, entries: &[Entry]) -> Result<Vec<(u64, String)>, LogError> {
         let path = self.dir.join(EVENTS_FILE);
         let lock = super::shared::lock(&self.file)
             .map_err(|e| LogError::io("lock the incident log", &path, e))?;
         self.catch_up(&path)?;
-        let seq = self.seq + 1;
+        let (mut seq, mut prev_hash) = (self.seq, self.prev_hash.clone());
+        let mut text = String::new();
+        let mut written = Vec::with_capacity(entries.len());
+        for entry in entries {
+            seq += 1;
+            let (line, hash) = self.event_line(entry, seq, prev_hash)?;
+            text.push_str(&line);
+            written.push((seq, hash.clone()));
+            prev_hash = hash;
+        }
+        self.file
+            .write_all(text.as_bytes())
+            .map_err(|e| LogError::io("write the incident log", &path, e))?;
+        self.file
+            .sync_data()
+            .map_err(|e| LogError::io("sync the incident log", &path, e))?;
+        self.seq = seq;
+        self.prev_hash = prev_hash.clone();
+        self.len += text.len() as u64;
+        let head_path = self.dir.join(super::head::HEAD_FILE);
+        let head_failed = |e| {
+            LogError::io(
+                "update the chain head (the event itself was written) of",
+                &head_path,
+                e,
+            )
+        };
+        self.head
+            .write(&Head {
+                seq,
+                hash: prev_hash,
+            })
+            .map_err(head_failed)?;
+        // A command's end and closing are checkpoints: the head is made
+        // durable there, not after every event.
+        if entries
+            .iter()
+            .any(|e| matches!(e, Entry::CommandFinished { .. } | Entry::Closed { .. }))
+        {
+            self.head.sync().map_err(head_failed)?;
+        }
+        drop(lock);
+        Ok(written)
+    }
+
+    /// The line of event `seq` after `prev_hash`, redacted and hashed, and its hash.
+    fn event_line(
+        &self,
+        entry: &Entry,
+        seq: u64,
+        prev_hash: String,
+    ) -> Result<(String, String), LogError> {
         let mut record = match serde_json::to_value(entry)? {
             Value::Object(map) => map,
             _ => Map::new(),
@@ -402,31 +488,13 @@ impl IncidentLog {
         record.insert("ts".into(), timestamp(SystemTime::now()).into());
         record.insert("actor".into(), self.actor.clone().into());
         record.insert("pid".into(), std::process::id().into());
-        record.insert("prev".into(), self.prev_hash.clone().into());
+        record.insert("prev".into(), prev_hash.into());
         record.insert(LOG_FORMAT_KEY.into(), LOG_FORMAT.into());
         let hash = chain_hash(&record)?;
         record.insert("hash".into(), hash.clone().into());
         let mut line = serde_json::to_string(&record)?;
         line.push('\n');
-        self.file
-            .write_all(line.as_bytes())
-            .map_err(|e| LogError::io("write the incident log", &path, e))?;
-        self.file
-            .sync_data()
-            .map_err(|e| LogError::io("sync the incident log", &path, e))?;
-        self.seq = seq;
-        self.prev_hash = hash.clone();
-        self.len += line.len() as u64;
-        self.head.write(&Head { seq, hash }).map_err(|e| {
-            LogError::io(
-                "update the chain head (the event itself was written) of",
-                &self.dir.join(super::head::HEAD_FILE),
-                e,
-            )
-        })?;
-        drop(lock);
-        self.notify(entry)?;
-        Ok(seq)
+        Ok((line, hash))
     }
 
     /// Numbers and chains after what another opsdeck appended since this
@@ -460,23 +528,21 @@ impl IncidentLog {
 
     /// The line posted for an event just appended: its summary, and the
     /// chain head it made (what `opsdeck log verify ID --head HASH` checks).
-    fn webhook_text(&self, entry: &Entry) -> String {
+    fn webhook_text(&self, entry: &Entry, seq: u64, hash: &str) -> String {
         format!(
-            "[{}] {} (seq {}, head {})",
+            "[{}] {} (seq {seq}, head {hash})",
             self.id(),
             entry.summary(),
-            self.seq,
-            self.prev_hash
         )
     }
 
     /// After the event is on disk: post it, and record what could not be posted.
-    fn notify(&mut self, entry: &Entry) -> Result<(), LogError> {
+    fn notify(&mut self, entry: &Entry, seq: u64, hash: &str) -> Result<(), LogError> {
         let Some((notifier, _)) = self.notifier.as_ref() else {
             return Ok(());
         };
         if !matches!(entry, Entry::NotifyFailed { .. }) {
-            notifier.send(self.redactor.redact(&self.webhook_text(entry)));
+            notifier.send(self.redactor.redact(&self.webhook_text(entry, seq, hash)));
         }
         self.record_notify_failures()
     }

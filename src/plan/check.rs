@@ -23,6 +23,11 @@ pub fn parse(bytes: &[u8], form: Form, fallback_title: &str) -> Parsed {
 }
 
 fn with_unsafe_places(mut parsed: Parsed) -> Parsed {
+    if let Some(partial) = &parsed.partial {
+        let found = unsafe_places(partial);
+        parsed.diagnostics.extend(found);
+        parsed.diagnostics.sort_by_key(|d| (d.line, d.col));
+    }
     let Some(playbook) = &parsed.playbook else {
         return parsed;
     };
@@ -30,7 +35,7 @@ fn with_unsafe_places(mut parsed: Parsed) -> Parsed {
     if !found.is_empty() {
         parsed.diagnostics.extend(found);
         parsed.diagnostics.sort_by_key(|d| (d.line, d.col));
-        parsed.playbook = None;
+        parsed.partial = parsed.playbook.take();
     }
     parsed
 }

@@ -7,7 +7,7 @@
 //! refused, whatever the quoting rules missed.
 
 use super::placeholders::{Placeholder, env_names_in, substituted};
-use super::values::{Found, lookup};
+use super::values::{Found, alert_label, lookup};
 use crate::playbook::Playbook;
 use crate::shell::quote::{quote_for, shell_quote};
 use crate::shell::syntax::{Place, Script, parse};
@@ -30,7 +30,11 @@ pub struct Filled {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Missing {
     pub name: String,
+    /// The placeholder as the playbook wrote it: `{{ns}}`, `<namespace>`, `$NAMESPACE`.
+    pub written: String,
     pub hint: Option<String>,
+    /// The alert label that would fill it (`--alert LABEL=…`).
+    pub alert_label: String,
     pub secret: bool,
 }
 
@@ -57,15 +61,17 @@ pub fn fill(
     let env = env_names_in(&parsed);
 
     let mut missing: Vec<Missing> = Vec::new();
-    let mut found = |name: &str, hint: Option<&str>| {
+    let mut found = |name: &str, hint: Option<&str>, written: &str| {
         let value = lookup(name, hint, playbook, values);
         if value.is_none() && !missing.iter().any(|m| m.name == name) {
             let declared = playbook.variables.get(name);
             missing.push(Missing {
                 name: name.to_string(),
+                written: written.to_string(),
                 hint: declared
                     .and_then(|v| v.description.clone())
                     .or_else(|| hint.map(str::to_string)),
+                alert_label: alert_label(name, hint),
                 secret: declared.is_some_and(|v| v.secret),
             });
         }
@@ -73,9 +79,12 @@ pub fn fill(
     };
     let filled: Vec<Option<Found>> = placeholders
         .iter()
-        .map(|p| found(&p.name, p.hint.as_deref()))
+        .map(|p| found(&p.name, p.hint.as_deref(), &template[p.range.clone()]))
         .collect();
-    let exported: Vec<Option<Found>> = env.iter().map(|name| found(name, None)).collect();
+    let exported: Vec<Option<Found>> = env
+        .iter()
+        .map(|name| found(name, None, &format!("${name}")))
+        .collect();
     if !missing.is_empty() {
         return Err(FillError::Missing(missing));
     }

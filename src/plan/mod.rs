@@ -6,8 +6,10 @@
 //! Pure: no terminal, no disk, no network. Values read from the environment
 //! are handed in by the caller ([`values::env_values`]).
 
+pub mod broken;
 pub mod check;
 mod danger;
+pub mod explain;
 pub mod fill;
 mod hosts;
 /// Placeholders are part of the playbook format; kept here too for readers of the plan.

@@ -70,6 +70,54 @@ pub fn describe(result: &HostResult) -> String {
     }
 }
 
+/// How the console said a host's run ended, for the incident log: `exit 2`,
+/// `timed out`, or `could not run: REASON (exit 255)`, the code `exec` exits with.
+pub fn said_for_log(result: &HostResult) -> String {
+    match result {
+        Ok(finished) => finished.said(),
+        Err(error) => format!(
+            "could not run: {} (exit {EXIT_NO_CONNECTION})",
+            error.lines().next().unwrap_or("failed")
+        ),
+    }
+}
+
+/// The shell's code for "command not found".
+pub const EXIT_NOT_FOUND: i32 = 127;
+
+/// A run that ended with exit 127 because a program it runs is not
+/// installed: the program's name, from the shell's own complaint in the
+/// last lines (`sh: 1: oc: not found`, `bash: line 1: oc: command not found`).
+pub fn missing_program(result: &HostResult, last_lines: &[String]) -> Option<String> {
+    let Ok(finished) = result else { return None };
+    if finished.exit_code != Some(EXIT_NOT_FOUND) {
+        return None;
+    }
+    last_lines.iter().rev().find_map(|line| {
+        let line = line.trim_end();
+        let before = line
+            .strip_suffix(": command not found")
+            .or_else(|| line.strip_suffix(": not found"))?;
+        let name = before.rsplit(": ").next()?.trim();
+        let plausible = !name.is_empty()
+            && name.len() <= 128
+            && !name
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control() || c == '`');
+        plausible.then(|| name.to_string())
+    })
+}
+
+/// `` `oc` is not installed on web1 (exit 127: not found on its PATH) ``
+pub fn explain_missing(program: &str, host: &str) -> String {
+    let here = if host == crate::plan::LOCAL {
+        "here".to_string()
+    } else {
+        format!("on {host}")
+    };
+    format!("`{program}` is not installed {here} (exit 127: not found on its PATH)")
+}
+
 /// The fan-out's exit code: 0 only if every host succeeded, else the first
 /// non-zero one in the host group's order.
 pub fn overall_exit_code<'a>(results: impl IntoIterator<Item = &'a HostResult>) -> u8 {
@@ -111,6 +159,20 @@ mod tests {
             timed_out: false,
             cancelled: false,
         })
+    }
+
+    #[test]
+    fn exit_127_names_the_program_the_shell_did_not_find() {
+        let lines = |l: &str| vec!["some output".to_string(), l.to_string()];
+        let dash = lines("sh: 1: oc: not found");
+        assert_eq!(missing_program(&exited(127), &dash).as_deref(), Some("oc"));
+        let bash = lines("bash: line 1: kubectl: command not found");
+        assert_eq!(
+            missing_program(&exited(127), &bash).as_deref(),
+            Some("kubectl")
+        );
+        assert_eq!(missing_program(&exited(1), &dash), None);
+        assert_eq!(missing_program(&exited(127), &lines("no such thing")), None);
     }
 
     #[test]

@@ -49,6 +49,7 @@ pub fn finished(
         exit_code,
         signal,
         duration_ms,
+        outcome: Some(super::outcome::said_for_log(result)),
         output_file,
         last_lines,
         kube: kube.cloned(),

@@ -48,8 +48,7 @@ pub fn lookup(
         .or_else(|| values.get(&normalise(name)))
         .map(plain);
     let alert = || {
-        let label = hint.and_then(label_named_in_hint);
-        let wanted = label.unwrap_or_else(|| normalise(name));
+        let wanted = alert_label(name, hint);
         values.get(&format!("{ALERT_PREFIX}{wanted}")).map(plain)
     };
     let env = || {
@@ -65,6 +64,13 @@ pub fn lookup(
     };
     let default = || declared.and_then(|v| v.default.as_ref()).map(plain);
     given.or_else(alert).or_else(env).or_else(default)
+}
+
+/// The alert label that fills placeholder `name` (`--alert LABEL=…`): the
+/// one its `<…>` hint names, else its own name.
+pub fn alert_label(name: &str, hint: Option<&str>) -> String {
+    hint.and_then(label_named_in_hint)
+        .unwrap_or_else(|| normalise(name))
 }
 
 /// `<value of namespace label from alert>` names the label `namespace`: the

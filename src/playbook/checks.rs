@@ -84,6 +84,18 @@ fn read_check(item: &Node, report: &mut FieldReport) -> Option<Check> {
     })
 }
 
+/// A key of the check that is not one it takes but is close to a probe's.
+fn misspelt_probe(item: &Node) -> Option<(String, super::model::Pos)> {
+    let Value::Map(entries) = &item.value else {
+        return None;
+    };
+    entries.iter().find_map(|(key, _)| {
+        let name = key.value.as_scalar_text()?;
+        let unknown = !CHECK_KEYS.contains(&name.as_str());
+        (unknown && super::diagnostic::suggest(&name, PROBES).is_some()).then_some((name, key.pos))
+    })
+}
+
 fn read_probe(f: &Fields, id: &str, item: &Node, report: &mut FieldReport) -> Option<Probe> {
     let present: Vec<&str> = PROBES
         .iter()
@@ -92,8 +104,14 @@ fn read_probe(f: &Fields, id: &str, item: &Node, report: &mut FieldReport) -> Op
         .collect();
     match present.as_slice() {
         [] => {
+            // A misspelt probe key (`htp:`) is the cause, reported where it
+            // stands; this follows it there, so the cause reads first.
+            let (pos, why) = match misspelt_probe(item) {
+                Some((typo, pos)) => (pos, format!(": `{typo}` is not a probe key (see above)")),
+                None => (item.pos, String::new()),
+            };
             report.push(
-                Diagnostic::error("no-probe", item.pos, format!("check `{id}` says nothing to probe"))
+                Diagnostic::error("no-probe", pos, format!("check `{id}` says nothing to probe{why}"))
                     .help("add one of: http: URL, tcp: host:port, command: CMD, prometheus: QUERY, statuspage: URL"),
             );
             None

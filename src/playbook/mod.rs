@@ -56,6 +56,13 @@ impl Form {
 pub struct Parsed {
     pub playbook: Option<Playbook>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The model as far as it could be read when there are errors: its steps
+    /// are readable, so the console can open it with the broken parts
+    /// read-only (`plan::broken`). None when the steps cannot be read.
+    pub partial: Option<Playbook>,
+    /// The top-level keys of the front matter (or of a YAML playbook) and
+    /// their lines, to tell which part an error sits in.
+    pub sections: Vec<(String, u32)>,
 }
 
 impl Parsed {
@@ -67,6 +74,8 @@ impl Parsed {
         Parsed {
             playbook: None,
             diagnostics: vec![diagnostic],
+            partial: None,
+            sections: Vec::new(),
         }
     }
 }
@@ -91,9 +100,43 @@ pub fn parse(bytes: &[u8], form: Form, fallback_title: &str) -> Parsed {
     }
     diagnostics.sort_by_key(|d| (d.line, d.col));
     let has_errors = diagnostics.iter().any(Diagnostic::is_error);
+    let (playbook, partial) = match playbook {
+        Some(read) if has_errors => (None, Some(read)),
+        read => (read, None),
+    };
+    // Only a playbook opened with errors needs to know where they sit.
+    let sections = if partial.is_some() {
+        sections(text, form)
+    } else {
+        Vec::new()
+    };
     Parsed {
-        playbook: playbook.filter(|_| !has_errors),
+        playbook,
         diagnostics,
+        partial,
+        sections,
+    }
+}
+
+/// The top-level keys of the front matter (Markdown) or the file (YAML),
+/// with their lines; none when it does not parse.
+fn sections(text: &str, form: Form) -> Vec<(String, u32)> {
+    let tree = match form {
+        Form::Yaml => yaml_tree::parse(text, 1).ok(),
+        Form::Markdown => source::split_front_matter(text)
+            .ok()
+            .and_then(|split| split.front_matter)
+            .and_then(|(yaml, offset)| {
+                let line = source::LineIndex::new(text).pos(offset).line;
+                yaml_tree::parse(yaml, line).ok()
+            }),
+    };
+    match tree.map(|node| node.value) {
+        Some(yaml_tree::Value::Map(entries)) => entries
+            .into_iter()
+            .filter_map(|(key, _)| key.value.as_scalar_text().map(|k| (k, key.pos.line)))
+            .collect(),
+        _ => Vec::new(),
     }
 }
 

@@ -1,5 +1,5 @@
 //! The one loop that owns the terminal: input, task events, clock and signals
-//! in; effects out; draw when dirty, at most ~30 frames a second.
+//! in; effects out; draw when dirty, at most ~30 frames a second (a key or click at once).
 
 mod effects;
 mod health;
@@ -33,6 +33,8 @@ pub struct ConsoleOptions {
     /// Opened from an alert: its event (the incident's first after `opened`)
     /// and the text shown before the playbook.
     pub alert: Option<crate::alerts::open::FromAlert>,
+    /// The playbook was read with errors: what they make read-only.
+    pub broken: crate::plan::broken::Broken,
 }
 
 pub fn run_console(
@@ -41,7 +43,11 @@ pub fn run_console(
     options: ConsoleOptions,
     settings: Settings,
 ) -> std::io::Result<()> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
+    // The loop runs on this thread (`block_on`); runs, probes and their
+    // output files on two workers, so keys are answered while a command
+    // floods output (and its file waits on the disk).
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
         .enable_all()
         .build()?;
     let theme = settings.theme;
@@ -60,10 +66,12 @@ pub fn run_console(
         keymap: settings.keymap.clone(),
         output_budget: settings.output_budget,
         kube: crate::exec::kube_pin::pinned(&path, options.new_incident),
+        broken: options.broken,
     };
     let mut state = State::set_up(playbook, path.display().to_string(), options.mode, setup);
     let mut notices = Vec::new();
-    let resumed = if options.new_incident {
+    // Learn mode is a rehearsal: it never opens, let alone writes to, the live incident.
+    let resumed = if options.new_incident || options.mode == crate::app::Mode::Learn {
         None
     } else {
         resume_open_incident(&path, &secrets, &mut notices)
@@ -164,14 +172,18 @@ async fn event_loop(
         },
     );
     let mut dirty = true;
+    // A key or click was handled: its frame is drawn at once, not at the
+    // next frame time (up to 33 ms later during a flood of output).
+    let mut answered_input = false;
     let mut last_draw = Instant::now() - FRAME;
 
     loop {
         let next_frame = last_draw + FRAME;
-        if dirty && Instant::now() >= next_frame {
+        if dirty && (answered_input || Instant::now() >= next_frame) {
             terminal.draw(|frame| ui::draw(frame, &state, theme))?;
             last_draw = Instant::now();
             dirty = false;
+            answered_input = false;
             panic_after_draw_test_hook();
         }
         let mut events = Vec::new();
@@ -181,6 +193,7 @@ async fn event_loop(
                 while let Ok(more) = rx.try_recv() {
                     batch.push(Some(more));
                 }
+                answered_input = true;
                 for input in batch {
                     match input {
                         Some(Input::Key(key)) => events.push(Event::Key(key)),

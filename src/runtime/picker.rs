@@ -12,14 +12,15 @@ use tokio::signal::unix::{SignalKind, signal};
 pub fn load_library() -> Picker {
     let dirs = library::library_dirs();
     let files = library::collect(&dirs).unwrap_or_default();
-    let entries = files
+    let entries: Vec<PickerEntry> = files
         .iter()
+        .filter(|file| !library::is_drill(file))
         .map(|file| {
             let path = file.display().to_string();
             PickerEntry::from_parsed(&path, &crate::plan::check::load(file))
         })
         .collect();
-    Picker::new(
+    Picker::library(
         entries,
         dirs.iter().map(|d| d.display().to_string()).collect(),
     )

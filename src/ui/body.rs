@@ -27,6 +27,9 @@ pub(super) fn body_lines(state: &State, theme: &Theme, width: u16) -> BodyLines 
         return body;
     };
     let focused = state.focus == Focus::Body;
+    if state.selected_step == 0 {
+        intro_lines(state, theme, &mut body.lines);
+    }
     for content in &step.content {
         match content {
             Content::Text(text) => {
@@ -39,6 +42,9 @@ pub(super) fn body_lines(state: &State, theme: &Theme, width: u16) -> BodyLines 
                 let danger = state.dangers.get(&command.id);
                 body.lines
                     .extend(command_lines(command, danger, selected, width, theme));
+                if let Some(errors) = state.broken.commands.get(&command.id) {
+                    body.lines.extend(broken_lines(errors, theme));
+                }
                 if state.mode == crate::app::Mode::Learn {
                     body.lines.extend(learn_lines(state, command, theme));
                 }
@@ -48,6 +54,52 @@ pub(super) fn body_lines(state: &State, theme: &Theme, width: u16) -> BodyLines 
         }
     }
     body
+}
+
+/// Under a command an error keeps from running: why, where in the file.
+fn broken_lines(errors: &[String], theme: &Theme) -> Vec<Line<'static>> {
+    errors
+        .iter()
+        .map(|error| Line::styled(format!("  ✖ READ-ONLY: {error}"), theme.danger))
+        .collect()
+}
+
+/// A playbook opened with errors: each error, cause first, and what they
+/// make read-only, before anything else.
+fn error_lines(state: &State, theme: &Theme, lines: &mut Vec<Line<'static>>) {
+    let broken = &state.broken;
+    if broken.is_empty() {
+        return;
+    }
+    let scope = if broken.everything {
+        "no command can run until it is fixed"
+    } else {
+        "the commands marked ✖ are read-only; the rest run as usual"
+    };
+    lines.push(Line::styled(
+        format!("✖ This playbook has errors: {scope}."),
+        theme.danger,
+    ));
+    for error in &broken.errors {
+        lines.push(Line::styled(format!("  • {error}"), theme.danger));
+    }
+    lines.push(Line::default());
+}
+
+/// The text under the playbook's title (for a drill, the scenario), at the
+/// top of the first step: the context a responder reads first.
+fn intro_lines(state: &State, theme: &Theme, lines: &mut Vec<Line<'static>>) {
+    error_lines(state, theme, lines);
+    let Some(intro) = state
+        .playbook
+        .summary
+        .as_deref()
+        .filter(|s| !s.trim().is_empty())
+    else {
+        return;
+    };
+    lines.extend(markdown::render(intro, theme));
+    lines.push(Line::styled("─".repeat(20), theme.border));
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
@@ -110,24 +162,41 @@ const GUTTER: &str = "  │ ";
 
 /// Learn mode: what the command does and where it would run.
 fn learn_lines(state: &State, command: &Command, theme: &Theme) -> Vec<Line<'static>> {
-    let what = command
-        .explain
-        .clone()
-        .unwrap_or_else(|| "no `explain` given: the text around it says what it is for".into());
+    let danger = state
+        .dangers
+        .get(&command.id)
+        .cloned()
+        .unwrap_or(Danger::Reads);
     let hosts = crate::plan::group_hosts(&state.playbook, command).join(", ");
-    let kind = match state.dangers.get(&command.id) {
-        Some(Danger::Changes { why, .. }) => {
-            format!("CHANGES things ({why}): in a real incident it asks for the target to be typed")
+    // The author's words, with where it runs and what it changes; else
+    // opsdeck's own reading of the command, which says both.
+    let (what, detail) = match &command.explain {
+        Some(explain) => {
+            let kind = match &danger {
+                Danger::Changes { why, .. } => format!(
+                    "CHANGES things ({why}): in a real incident it asks for the target to be typed"
+                ),
+                Danger::Reads => "reads only".to_string(),
+            };
+            (
+                explain.clone(),
+                Some(format!("would run on {hosts}; {kind}")),
+            )
         }
-        _ => "reads only".to_string(),
+        None => (
+            crate::plan::explain::explain(command, &state.playbook, &danger),
+            danger
+                .changes()
+                .then(|| "in a real incident it asks for the target to be typed".to_string()),
+        ),
     };
-    let mut lines = vec![
-        Line::from(vec![
-            Span::styled("  ℹ ", theme.accent),
-            Span::styled(what, theme.text),
-        ]),
-        Line::styled(format!("    would run on {hosts}; {kind}"), theme.muted),
-    ];
+    let mut lines = vec![Line::from(vec![
+        Span::styled("  ℹ ", theme.accent),
+        Span::styled(what, theme.text),
+    ])];
+    if let Some(detail) = detail {
+        lines.push(Line::styled(format!("    {detail}"), theme.muted));
+    }
     if let Some(kube) = super::kube::learn_line(state, command) {
         lines.push(Line::styled(format!("    {kube}"), theme.muted));
     }

@@ -20,7 +20,11 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         .count();
     let title = format!(" Health {up}/{} up ", state.health.len());
     let width = area.width.saturating_sub(2) as usize;
-    let height = area.height.saturating_sub(2) as usize;
+    // A check the playbook got wrong is not probed: said here, where the
+    // responder looks for it, not only at the top of the first step. Its
+    // rows are kept before the probed checks share the rest.
+    let broken = broken_lines(state, width, theme);
+    let height = (area.height.saturating_sub(2) as usize).saturating_sub(broken.len());
     // The most that fits for every check: errors whole, then cut to a line
     // with `…`, then without the sparkline, then the status lines alone.
     let mut checks = Vec::new();
@@ -54,6 +58,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             hidden += 1;
         }
     }
+    lines.extend(broken);
     let mut block = Block::default()
         .borders(Borders::ALL)
         .title(title)
@@ -63,6 +68,19 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             .title_bottom(Line::styled(format!(" ▼ {hidden} more "), theme.accent).right_aligned());
     }
     frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+/// The checks the playbook got wrong, each on a line cut with `…`.
+fn broken_lines(state: &State, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    if state.broken.checks.is_empty() {
+        return Vec::new();
+    }
+    let mut lines = vec![Line::styled("✖ not probed, the playbook errs:", theme.down)];
+    for error in &state.broken.checks {
+        let said = super::fit::end(error, width.saturating_sub(2));
+        lines.push(Line::styled(format!("  {said}"), theme.down));
+    }
+    lines
 }
 
 /// How much of each check the pane has room for.

@@ -32,10 +32,16 @@ const ROWS: &[(&[Action], &str)] = &[
         &[Action::PageUp, Action::PageDown],
         "scroll the step text or the output by a page",
     ),
-    (&[Action::Done], "mark the step done (again: undo)"),
-    (&[Action::Skip], "skip the step (again: undo)"),
+    (
+        &[Action::Done, Action::Skip],
+        "mark the step done / skipped (again: undo)",
+    ),
     (&[Action::Note], "add a note to the incident log"),
     (&[Action::Escalation], "escalation contacts"),
+    (
+        &[Action::Values],
+        "the values in force (secrets as dots); Enter changes one",
+    ),
     (
         &[Action::CloseIncident],
         "close the incident (asks for a summary)",

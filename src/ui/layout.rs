@@ -29,7 +29,7 @@ pub fn areas(state: &State, area: Rect) -> Option<Areas> {
     let [left, rest] =
         Layout::horizontal([Constraint::Length(steps_width), Constraint::Min(1)]).areas(main);
     let wide = main.width >= 110;
-    let (steps, body, health) = if state.health.is_empty() {
+    let (steps, body, health) = if state.health.is_empty() && state.broken.checks.is_empty() {
         (left, rest, None)
     } else if wide {
         let health_width = (main.width * 3 / 10).clamp(28, 60);

@@ -16,6 +16,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         Some(Overlay::Confirm(dialog)) => confirm(frame, area, dialog, state, theme),
         Some(Overlay::Prompt(prompt)) => prompt_box(frame, area, prompt, theme),
         Some(Overlay::Escalation) => escalation(frame, area, state, theme),
+        Some(Overlay::Values(selected)) => values(frame, area, state, *selected, theme),
         Some(Overlay::QuitWhileRunning) => popup(
             frame,
             area,
@@ -173,6 +174,44 @@ fn prompt_box(frame: &mut Frame, area: Rect, prompt: &Prompt, theme: &Theme) {
         Line::styled("Enter accepts · Esc cancels", theme.muted),
     ];
     popup(frame, area, " Input ", lines, theme.border_focused, theme);
+}
+
+/// The values in force: each placeholder, its value (a secret as dots)
+/// and where it came from; the selected one is marked.
+fn values(frame: &mut Frame, area: Rect, state: &State, selected: usize, theme: &Theme) {
+    let rows = crate::app::values::rows(state);
+    let mut lines = Vec::new();
+    if rows.is_empty() {
+        lines.push(Line::styled(
+            "This playbook has no placeholders.",
+            theme.muted,
+        ));
+    }
+    for (n, row) in rows.iter().enumerate() {
+        let marker = if n == selected { "▶ " } else { "  " };
+        // Values come from flags, alerts and the environment: text only, one line.
+        let shown = crate::terminal_text::sanitise(&row.shown, crate::terminal_text::Keep::Text)
+            .replace(['\n', '\t'], " ");
+        lines.push(Line::from(vec![
+            Span::styled(marker, theme.accent),
+            Span::styled(row.name.clone(), theme.heading),
+            Span::raw(format!(" = {shown}")),
+            Span::styled(format!("  ({})", row.from), theme.muted),
+        ]));
+    }
+    lines.push(Line::default());
+    lines.push(Line::styled(
+        "j/k select · Enter changes it (recorded) · any other key closes",
+        theme.muted,
+    ));
+    popup(
+        frame,
+        area,
+        " Values in force ",
+        lines,
+        theme.border_focused,
+        theme,
+    );
 }
 
 fn escalation(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {

@@ -161,7 +161,12 @@ fn preview(frame: &mut Frame, area: Rect, entry: Option<&PickerEntry>, theme: &T
     lines.push(Line::from(about));
     lines.push(Line::default());
     if let Some(error) = &entry.error {
-        lines.push(Line::styled("✖ This playbook cannot open:", theme.danger));
+        let heading = if entry.openable {
+            "✖ This playbook has errors; it opens with what they affect read-only:"
+        } else {
+            "✖ This playbook cannot open:"
+        };
+        lines.push(Line::styled(heading, theme.danger));
         lines.push(Line::styled(format!("  {error}"), theme.danger));
         if let Some(help) = &entry.help {
             lines.push(Line::styled(format!("  help: {help}"), theme.muted));
