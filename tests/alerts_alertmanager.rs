@@ -284,6 +284,10 @@ fn enter_in_the_picker_opens_the_runbook_with_the_alert_labels_filled() {
         status.contains("ALERT KubePodCrashLooping"),
         "the alert stays in the status line: {status}"
     );
+    assert!(
+        status.contains("q back"),
+        "the status line says q goes back to the list: {status}"
+    );
     tmux.keys(&["Tab"]);
     tmux.keys(&["Enter"]);
     let dialog = tmux.wait_for("POD=web-1");
@@ -292,6 +296,8 @@ fn enter_in_the_picker_opens_the_runbook_with_the_alert_labels_filled() {
         "$NAMESPACE filled from the label: {dialog}"
     );
     tmux.keys(&["Escape"]);
+    // Sent at once, Esc and C would read as Alt-C.
+    tmux.wait_for("nothing ran");
     tmux.keys(&["C"]);
     tmux.wait_for("CLAIM KubePodCrashLooping");
     tmux.keys(&["-l", "KubePodCrashLooping"]);
@@ -308,6 +314,13 @@ fn enter_in_the_picker_opens_the_runbook_with_the_alert_labels_filled() {
     tmux.keys(&["-l", "y"]);
     tmux.keys(&["Enter"]);
     tmux.wait_for("expired silence");
+    // q goes back to the list, not out.
+    tmux.keys(&["q"]);
+    let list = tmux.wait_for("2/2 alerts");
+    assert!(
+        !list.contains("EXIT="),
+        "q in the console left the alerts list: {list}"
+    );
     tmux.keys(&["q"]);
     tmux.wait_for("EXIT=0");
     assert_eq!(

@@ -663,13 +663,40 @@ fn q_closes_the_help_and_the_contacts_and_never_quits() {
 }
 
 #[test]
+fn q_and_esc_close_a_notice_without_quitting_and_other_letters_are_swallowed() {
+    for close in [Key::char('q'), Key::plain(KeyCode::Esc)] {
+        let mut state = State::new(parse(V1), "t.md".into(), Mode::Live);
+        update(
+            &mut state,
+            Event::OpenedFromAlert {
+                name: "SiteDown".into(),
+                notice: "SiteDown is firing".into(),
+                from_list: true,
+            },
+        );
+        assert!(press(&mut state, &[Key::char('j')]).is_empty());
+        assert!(
+            matches!(state.overlay, Some(Overlay::Notice(_))),
+            "j is swallowed"
+        );
+        let effects = press(&mut state, &[close]);
+        assert!(state.overlay.is_none(), "{close:?} closes the notice");
+        assert!(
+            !effects.contains(&Effect::Quit),
+            "{close:?} quit the console"
+        );
+    }
+}
+
+#[test]
 fn slash_searches_the_output_and_n_walks_the_matches_with_wraparound() {
     let mut lines = vec!["ok"; 50];
     lines[5] = "\x1b[31mERROR\x1b[0m disk";
     lines[20] = "error: retry";
     lines[40] = "no Error here? yes";
     let (mut state, run) = with_output(&lines);
-    state.output.scroll_up(100);
+    press(&mut state, &[Key::char('g')]);
+    assert_eq!(state.output.view.top, Some(0), "g: the first line");
     press(&mut state, &[Key::char('/')]);
     assert_eq!(state.overlay, Some(Overlay::Search(String::new())));
     type_text(&mut state, "error");
@@ -682,11 +709,12 @@ fn slash_searches_the_output_and_n_walks_the_matches_with_wraparound() {
         "smart case, colours ignored"
     );
     assert_eq!(search.current, Some(0), "the nearest at or above the view");
-    assert_eq!(state.output.scroll_from_bottom, 50 - 6 - 2);
+    // Unmeasured, the pane counts as 10 rows: the match with 2 lines below.
+    assert_eq!(state.output.view.top, Some(0));
 
     press(&mut state, &[Key::char('n'), Key::char('n')]);
     assert_eq!(state.output.search.as_ref().unwrap().current, Some(2));
-    assert_eq!(state.output.scroll_from_bottom, 50 - 41 - 2);
+    assert_eq!(state.output.view.top, Some(40 + 3 - 10));
     press(&mut state, &[Key::char('n')]);
     assert_eq!(state.output.search.as_ref().unwrap().current, Some(0));
     assert!(state.message.as_deref().unwrap().contains("wrapped"));
@@ -775,7 +803,7 @@ fn the_wheel_scrolls_the_pane_under_the_pointer() {
     let (mut state, _) = with_output(&["x"; 100]);
     let wheel = |pane, down| Event::Scroll { pane, down };
     update(&mut state, wheel(Focus::Output, false));
-    assert_eq!(state.output.scroll_from_bottom, 3);
+    assert_eq!(state.output.view.top, Some(100 - 10 - 3));
     update(&mut state, wheel(Focus::Output, true));
     assert!(state.output.following());
     update(&mut state, wheel(Focus::Steps, true));
@@ -1050,4 +1078,126 @@ fn capital_c_claims_the_alert_only_when_its_name_is_typed() {
             .unwrap()
             .contains("NOT CLAIMED: HTTP 500")
     );
+}
+
+/// The pane as measured at `rows` rows and 40 columns, lines one row each.
+fn measured_output(state: &mut State, rows: usize) {
+    let tail = state
+        .output
+        .current()
+        .map_or(0, |r| r.lines.len().min(rows));
+    let viewport = opsdeck::app::viewport::Viewport {
+        output_height: rows,
+        output_width: 40,
+        output_tail: tail,
+        output_widest: 100,
+        ..Default::default()
+    };
+    update(state, Event::Measured(viewport));
+}
+
+#[test]
+fn a_scrolled_output_stays_on_its_lines_while_more_arrive_and_end_follows_again() {
+    let lines: Vec<String> = (0..30).map(|n| format!("line {n}")).collect();
+    let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+    let (mut state, run) = with_output(&refs);
+    measured_output(&mut state, 8);
+    press(&mut state, &[Key::char('k'), Key::char('k')]);
+    assert_eq!(state.output.view.top, Some(30 - 8 - 2));
+    update(
+        &mut state,
+        Event::Output {
+            run,
+            lines: (30..70).map(|n| format!("line {n}")).collect(),
+        },
+    );
+    assert_eq!(state.output.view.top, Some(20), "the view did not move");
+    assert_eq!(state.output.view.new_lines, 40, "and counts what came");
+    press(&mut state, &[Key::plain(KeyCode::PageDown)]);
+    assert_eq!(state.output.view.top, Some(27), "a page less a line");
+    press(&mut state, &[Key::plain(KeyCode::End)]);
+    assert!(state.output.following(), "End follows the tail");
+    assert_eq!(state.output.view.new_lines, 0);
+    press(&mut state, &[Key::plain(KeyCode::Home)]);
+    assert_eq!(state.output.view.top, Some(0));
+    press(&mut state, &[Key::char('G')]);
+    assert!(state.output.following(), "G too");
+    // j at the tail stays following; k never goes above the first line.
+    press(&mut state, &[Key::char('j')]);
+    assert!(state.output.following());
+    for _ in 0..100 {
+        press(&mut state, &[Key::char('k')]);
+    }
+    assert_eq!(state.output.view.top, Some(0));
+}
+
+#[test]
+fn search_counts_every_hit_and_forgets_the_hits_of_dropped_lines() {
+    let (mut state, run) = with_output(&["err err", "ok", "ERR and err", "err"]);
+    press(&mut state, &[Key::char('/')]);
+    type_text(&mut state, "err");
+    press(&mut state, &[enter()]);
+    let search = state.output.search.clone().unwrap();
+    assert_eq!(search.matches, vec![0, 2, 3]);
+    assert_eq!(search.hits, 5, "every hit, two on a line counted twice");
+    assert!(
+        state
+            .message
+            .as_deref()
+            .unwrap()
+            .contains("5 matches on 3 lines"),
+        "{:?}",
+        state.message
+    );
+    // The pane's budget drops the oldest lines: their hits go with them.
+    state.output.set_budget(0);
+    let big = "x".repeat(600 * 1024);
+    update(
+        &mut state,
+        Event::Output {
+            run,
+            lines: vec![big.clone(), big, "err".into()],
+        },
+    );
+    let search = state.output.search.clone().unwrap();
+    assert!(state.output.held_bytes() <= state.output.budget());
+    assert_eq!(search.matches.len(), 1, "{search:?}");
+    assert_eq!(search.hits, 1);
+}
+
+#[test]
+fn w_toggles_wrapping_and_arrows_scroll_sideways_only_without_it() {
+    let (mut state, _) = with_output(&["short"]);
+    measured_output(&mut state, 8);
+    assert!(state.output.view.wrap, "long lines wrap by default");
+    press(&mut state, &[Key::plain(KeyCode::Right)]);
+    assert_eq!(state.output.view.column, 0);
+    assert!(
+        state
+            .message
+            .as_deref()
+            .unwrap()
+            .contains("w turns wrapping off")
+    );
+    assert_eq!(state.focus, Focus::Output, "→ is not `open` in the output");
+    press(&mut state, &[Key::char('w')]);
+    assert!(!state.output.view.wrap);
+    press(
+        &mut state,
+        &[Key::plain(KeyCode::Right), Key::plain(KeyCode::Right)],
+    );
+    assert_eq!(state.output.view.column, 40, "half a pane a press");
+    for _ in 0..10 {
+        press(&mut state, &[Key::plain(KeyCode::Right)]);
+    }
+    assert_eq!(
+        state.output.view.column,
+        100 - 40,
+        "no further than the widest line"
+    );
+    press(&mut state, &[Key::plain(KeyCode::Left)]);
+    assert_eq!(state.output.view.column, 40);
+    assert_eq!(state.focus, Focus::Output, "← is not `back` in the output");
+    press(&mut state, &[Key::char('h')]);
+    assert_eq!(state.focus, Focus::Steps, "h still goes back");
 }

@@ -20,6 +20,13 @@ fn state(path: &str) -> State {
     state
 }
 
+/// A key as the console handles it: measured against the screen first.
+fn key(state: &mut State, key: Key) {
+    let measured = opsdeck::ui::measure(state);
+    update(state, Event::Measured(measured));
+    update(state, Event::Key(key));
+}
+
 fn screen(state: &State, width: u16, height: u16) -> String {
     screen_support::render(width, height, |frame| draw(frame, state, &Theme::dark()))
 }
@@ -35,8 +42,18 @@ fn site_down_at_120x40() {
 #[test]
 fn site_down_at_80x24_with_a_remediation_selected() {
     let mut state = state("playbooks/site-down.md");
-    update(&mut state, Event::Key(Key::plain(KeyCode::Tab)));
-    update(&mut state, Event::Key(Key::char('j')));
+    update(
+        &mut state,
+        Event::Resize {
+            width: 80,
+            height: 24,
+        },
+    );
+    // The prose is longer than the pane: the first j reaches the first
+    // command, the second the remediation.
+    key(&mut state, Key::plain(KeyCode::Tab));
+    key(&mut state, Key::char('j'));
+    key(&mut state, Key::char('j'));
     let screen = screen(&state, 80, 24);
     assert!(screen.contains("REMEDIATE"), "{screen}");
     insta::assert_snapshot!(screen);
@@ -208,8 +225,9 @@ fn a_click_hits_what_is_drawn_under_it() {
 
     // The second step's second command, scrolled into view below wrapped prose.
     update(&mut state, Event::Click(Hit::Step(1)));
-    update(&mut state, Event::Key(Key::plain(KeyCode::Tab)));
-    update(&mut state, Event::Key(Key::char('j')));
+    key(&mut state, Key::plain(KeyCode::Tab));
+    key(&mut state, Key::char('j'));
+    key(&mut state, Key::char('j'));
     let drawn = screen(&state, width, height);
     let second = state.current_commands()[1].id.clone();
     let (x, y) = find_on_screen(&drawn, &format!("[{second}]"));

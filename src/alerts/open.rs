@@ -90,4 +90,6 @@ pub struct FromAlert {
     pub notice: String,
     pub name: String,
     pub claim: ClaimTarget,
+    /// Opened from the alerts list: `q` goes back to it.
+    pub from_list: bool,
 }

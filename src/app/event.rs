@@ -80,6 +80,9 @@ pub enum Event {
         width: u16,
         height: u16,
     },
+    /// The panes as the screen lays them out now (`ui::measure`), sent
+    /// before each key and click so they act on what is on screen.
+    Measured(super::viewport::Viewport),
     /// Output lines of a run, in batches.
     Output {
         run: u64,
@@ -138,6 +141,8 @@ pub enum Event {
     OpenedFromAlert {
         name: String,
         notice: String,
+        /// From the alerts list, which `q` goes back to.
+        from_list: bool,
     },
     /// Something the runtime has to say on the status line (a check that
     /// could not start, live reload off, the data dir not writable).

@@ -30,6 +30,9 @@ pub enum Action {
     Search,
     NextMatch,
     PrevMatch,
+    Wrap,
+    ScrollLeft,
+    ScrollRight,
     Cancel,
     Help,
     Quit,
@@ -59,6 +62,9 @@ const DEFAULTS: &[(Action, &[&str])] = &[
     (Search, &["/"]),
     (NextMatch, &["n"]),
     (PrevMatch, &["N"]),
+    (Wrap, &["w"]),
+    (ScrollLeft, &["left"]),
+    (ScrollRight, &["right"]),
     (Cancel, &["ctrl-c"]),
     (Help, &["?"]),
     (Quit, &["q"]),
@@ -88,6 +94,9 @@ impl Action {
             Search => "search",
             NextMatch => "next_match",
             PrevMatch => "prev_match",
+            Wrap => "wrap",
+            ScrollLeft => "scroll_left",
+            ScrollRight => "scroll_right",
             Cancel => "cancel",
             Help => "help",
             Quit => "quit",
@@ -96,9 +105,13 @@ impl Action {
     }
 
     /// Actions of the output pane only; there they come before the others,
-    /// so `n` can be "next match" there and "note" elsewhere.
+    /// so `n` can be "next match" there and "note" elsewhere, and ←/→
+    /// scroll sideways there and go back/open elsewhere.
     fn output_only(self) -> bool {
-        matches!(self, NextMatch | PrevMatch)
+        matches!(
+            self,
+            NextMatch | PrevMatch | Wrap | ScrollLeft | ScrollRight
+        )
     }
 }
 

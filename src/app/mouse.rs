@@ -3,7 +3,7 @@
 
 use super::event::Hit;
 use super::state::{Focus, State};
-use super::update::{move_down, move_up, select_step};
+use super::update::select_step;
 
 /// Lines per wheel notch in the text and output panes.
 const WHEEL_LINES: usize = 3;
@@ -36,17 +36,10 @@ pub fn scroll(state: &mut State, pane: Focus, down: bool) {
             (state.selected_step + 1).min(state.step_count().saturating_sub(1)),
         ),
         (Focus::Steps, false) => select_step(state, state.selected_step.saturating_sub(1)),
-        // Focused text keeps its selected command in view: the wheel walks
-        // the commands as j/k do, then scrolls.
-        (Focus::Body, true) if state.focus == Focus::Body => move_down(state),
-        (Focus::Body, false) if state.focus == Focus::Body => move_up(state),
-        (Focus::Body, true) => {
-            state.body_scroll = state.body_scroll.saturating_add(WHEEL_LINES as u16)
-        }
-        (Focus::Body, false) => {
-            state.body_scroll = state.body_scroll.saturating_sub(WHEEL_LINES as u16)
-        }
-        (Focus::Output, true) => state.output.scroll_down(WHEEL_LINES),
-        (Focus::Output, false) => state.output.scroll_up(WHEEL_LINES),
+        // The selection follows the text onto the screen.
+        (Focus::Body, true) => super::body_nav::scroll_by(state, WHEEL_LINES as isize),
+        (Focus::Body, false) => super::body_nav::scroll_by(state, -(WHEEL_LINES as isize)),
+        (Focus::Output, true) => super::output_scroll::down(state, WHEEL_LINES),
+        (Focus::Output, false) => super::output_scroll::up(state, WHEEL_LINES),
     }
 }

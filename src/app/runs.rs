@@ -181,12 +181,12 @@ pub fn human_bytes(bytes: u64) -> String {
     format!("{value:.1} {}", UNITS[unit])
 }
 
-/// The output pane: runs, newest last, and how far up the reader has scrolled.
+/// The output pane: runs, newest last, and where the reader is in the newest.
 #[derive(Clone, Debug, PartialEq)]
 pub struct OutputPane {
     pub runs: Vec<Run>,
-    /// Lines above the bottom; 0 follows the tail.
-    pub scroll_from_bottom: usize,
+    /// Following the tail or scrolled, wrapped or sideways (`output_scroll`).
+    pub view: super::output_scroll::OutputView,
     /// The last search (`/`), highlighted while its run is shown.
     pub search: Option<super::search::Search>,
     next_id: u64,
@@ -205,7 +205,7 @@ impl OutputPane {
     pub fn with_budget(budget: usize) -> OutputPane {
         OutputPane {
             runs: Vec::new(),
-            scroll_from_bottom: 0,
+            view: Default::default(),
             search: None,
             next_id: 0,
             budget: budget.max(MIN_BUDGET),
@@ -237,7 +237,8 @@ impl OutputPane {
         self.runs
             .push(Run::new(self.next_id, command_id, hosts, status));
         self.make_room(self.runs.len() - 1);
-        self.scroll_from_bottom = 0;
+        self.view.follow();
+        self.view.column = 0;
         self.next_id
     }
 
@@ -286,16 +287,7 @@ impl OutputPane {
     }
 
     pub fn following(&self) -> bool {
-        self.scroll_from_bottom == 0
-    }
-
-    pub fn scroll_up(&mut self, lines: usize) {
-        let max = self.current().map_or(0, |r| r.lines.len());
-        self.scroll_from_bottom = (self.scroll_from_bottom + lines).min(max);
-    }
-
-    pub fn scroll_down(&mut self, lines: usize) {
-        self.scroll_from_bottom = self.scroll_from_bottom.saturating_sub(lines);
+        self.view.top.is_none()
     }
 }
 

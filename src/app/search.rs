@@ -13,6 +13,10 @@ pub struct Search {
     pub run: u64,
     /// Matching lines by absolute number (lines dropped before + index), oldest first.
     pub matches: Vec<u64>,
+    /// Every hit, several on one line counted apart: what the title counts.
+    pub hits: usize,
+    /// Hits on each line of `matches`, to forget them with their line.
+    per_line: Vec<usize>,
     /// Index into `matches`.
     pub current: Option<usize>,
 }
@@ -47,9 +51,10 @@ pub fn find(text: &str, query: &str) -> Vec<Range<usize>> {
     found
 }
 
-fn line_matches(line: &str, query: &str) -> bool {
+/// Hits of `query` in `line` as shown (control characters made inert, colours dropped).
+fn hits_in(line: &str, query: &str) -> usize {
     let text = crate::terminal_text::sanitise(line, crate::terminal_text::Keep::Text);
-    !find(&text, query).is_empty()
+    find(&text, query).len()
 }
 
 /// `/`: the output pane gets focus and the query is typed in the status bar.
@@ -84,33 +89,31 @@ fn run(state: &mut State, query: String) {
     let Some(run) = state.output.current() else {
         return;
     };
-    let matches: Vec<u64> = run
+    let (matches, per_line): (Vec<u64>, Vec<usize>) = run
         .lines
         .iter()
         .enumerate()
-        .filter(|(_, line)| line_matches(line, &query))
-        .map(|(n, _)| run.dropped + n as u64)
-        .collect();
-    let bottom = run.dropped
-        + run
-            .lines
-            .len()
-            .saturating_sub(1 + state.output.scroll_from_bottom) as u64;
+        .map(|(n, line)| (run.dropped + n as u64, hits_in(line, &query)))
+        .filter(|(_, hits)| *hits > 0)
+        .unzip();
+    let hits = per_line.iter().sum();
+    let height = super::output_scroll::view_height(state) as u64;
+    let bottom = super::output_scroll::current_top(state) + height - 1;
     let current = matches
         .iter()
         .rposition(|line| *line <= bottom)
         .or((!matches.is_empty()).then_some(0));
+    let so_far = if run.is_running() { " so far" } else { "" };
     state.message = Some(match matches.len() {
-        0 => format!("`{query}`: no match"),
-        n => format!(
-            "`{query}`: {n} matching line{}",
-            if n == 1 { "" } else { "s" }
-        ),
+        0 => format!("`{query}`: no match{so_far}"),
+        lines => format!("`{query}`: {}{so_far}", count(hits, lines)),
     });
     state.output.search = Some(Search {
         query,
         run: run.id,
         matches,
+        hits,
+        per_line,
         current,
     });
     jump(state);
@@ -147,17 +150,29 @@ pub fn step(state: &mut State, forward: bool) {
     jump(state);
 }
 
+/// `5 matches on 3 lines`, `1 match`.
+pub fn count(hits: usize, lines: usize) -> String {
+    let plural = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "es" });
+    if hits == lines {
+        plural(hits, "match")
+    } else {
+        format!(
+            "{} on {lines} line{}",
+            plural(hits, "match"),
+            if lines == 1 { "" } else { "s" }
+        )
+    }
+}
+
 /// Scrolls so the current match shows, a few lines above the bottom.
 fn jump(state: &mut State) {
-    let (Some(search), Some(run)) = (&state.output.search, state.output.current()) else {
+    let Some(search) = &state.output.search else {
         return;
     };
-    let Some(line) = search.current.and_then(|i| search.matches.get(i)) else {
+    let Some(line) = search.current.and_then(|i| search.matches.get(i)).copied() else {
         return;
     };
-    let index = line.saturating_sub(run.dropped) as usize;
-    let below = run.lines.len().saturating_sub(index + 1);
-    state.output.scroll_from_bottom = below.saturating_sub(CONTEXT_BELOW);
+    super::output_scroll::show_line(state, line, CONTEXT_BELOW);
 }
 
 /// New lines of the searched run are searched too; dropped ones are forgotten.
@@ -170,8 +185,11 @@ pub fn on_output(state: &mut State, run_id: u64, new_lines: usize) {
     };
     let first_new = run.lines.len().saturating_sub(new_lines);
     for (n, line) in run.lines.iter().enumerate().skip(first_new) {
-        if line_matches(line, &search.query) {
+        let hits = hits_in(line, &search.query);
+        if hits > 0 {
             search.matches.push(run.dropped + n as u64);
+            search.per_line.push(hits);
+            search.hits += hits;
         }
     }
     let gone = search
@@ -181,6 +199,7 @@ pub fn on_output(state: &mut State, run_id: u64, new_lines: usize) {
         .count();
     if gone > 0 {
         search.matches.drain(..gone);
+        search.hits -= search.per_line.drain(..gone).sum::<usize>();
         search.current = search.current.map(|c| c.saturating_sub(gone));
     }
     if search.current.is_none() && !search.matches.is_empty() {

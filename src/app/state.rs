@@ -64,7 +64,7 @@ pub enum Overlay {
     /// `q` while a command runs.
     QuitWhileRunning,
     /// Something the responder must see before going on (a confirmation
-    /// cancelled by a reload); swallows keys until Enter or Esc, so letters
+    /// cancelled by a reload); swallows keys until Enter, Esc or q, so letters
     /// typed for the vanished dialog never reach the console's shortcuts.
     Notice(String),
     /// `/`: the output search being typed.
@@ -91,6 +91,8 @@ pub struct State {
     /// Index among the selected step's commands.
     pub selected_command: usize,
     pub body_scroll: u16,
+    /// The panes as last laid out (`Event::Measured`).
+    pub viewport: super::viewport::Viewport,
     pub overlay: Option<Overlay>,
     pub output: OutputPane,
     pub health: Vec<super::health::CheckView>,
@@ -111,6 +113,9 @@ pub struct State {
     pub keymap: super::keymap::Keymap,
     /// The alert the console was opened from (`opsdeck alerts`): its name, to claim it.
     pub alert_name: Option<String>,
+    /// Opened from a list (`opsdeck alerts`): quitting goes back to it, and
+    /// the hints say so.
+    pub quit_goes_back: bool,
     pub utc_clock: String,
     pub elapsed_secs: u64,
     pub size: (u16, u16),
@@ -168,6 +173,7 @@ impl State {
             step_status: vec![StepStatus::Pending; steps],
             selected_command: 0,
             body_scroll: 0,
+            viewport: Default::default(),
             overlay: None,
             output: OutputPane::default(),
             health,
@@ -178,6 +184,7 @@ impl State {
             broken: Default::default(),
             keymap: super::keymap::Keymap::default(),
             alert_name: None,
+            quit_goes_back: false,
             utc_clock: String::new(),
             elapsed_secs: 0,
             size: (80, 24),

@@ -3,6 +3,7 @@
 use super::event::{Effect, Event, Key, KeyCode};
 use super::flow;
 use super::keymap::Action;
+use super::output_scroll;
 use super::runs::RunStatus;
 use super::state::{Focus, Overlay, Prompt, PromptPurpose, State, StepStatus};
 use crate::incident::Entry;
@@ -33,10 +34,16 @@ fn apply(state: &mut State, event: Event) -> Vec<Effect> {
             state.size = (width, height);
             Vec::new()
         }
+        Event::Measured(viewport) => {
+            state.viewport = viewport;
+            super::body_nav::fit(state);
+            Vec::new()
+        }
         Event::Output { run, lines } => {
             let count = lines.len();
             if let Some(output) = state.output.get_mut(run) {
                 output.push_lines(lines);
+                super::output_scroll::on_new_lines(state, run, count);
                 super::search::on_output(state, run, count);
             }
             Vec::new()
@@ -84,9 +91,14 @@ fn apply(state: &mut State, event: Event) -> Vec<Effect> {
             }
             effects
         }
-        Event::OpenedFromAlert { name, notice } => {
+        Event::OpenedFromAlert {
+            name,
+            notice,
+            from_list,
+        } => {
             state.overlay = Some(Overlay::Notice(notice));
             state.alert_name = Some(name);
+            state.quit_goes_back = from_list;
             Vec::new()
         }
         Event::Notice(text) => {
@@ -153,12 +165,27 @@ fn on_key(state: &mut State, key: Key) -> Vec<Effect> {
         Action::Skip => return toggle_step(state, StepStatus::Skipped),
         Action::Down => move_down(state),
         Action::Up => move_up(state),
+        Action::First if state.focus == Focus::Output => output_scroll::to_top(state),
+        Action::Last if state.focus == Focus::Output => output_scroll::follow(state),
         Action::First => select_step(state, 0),
         Action::Last => select_step(state, state.step_count().saturating_sub(1)),
-        Action::PageDown if state.focus == Focus::Output => state.output.scroll_down(10),
-        Action::PageUp if state.focus == Focus::Output => state.output.scroll_up(10),
-        Action::PageDown => state.body_scroll = state.body_scroll.saturating_add(10),
-        Action::PageUp => state.body_scroll = state.body_scroll.saturating_sub(10),
+        Action::PageDown if state.focus == Focus::Output => {
+            output_scroll::down(state, output_scroll::page(state))
+        }
+        Action::PageUp if state.focus == Focus::Output => {
+            output_scroll::up(state, output_scroll::page(state))
+        }
+        Action::Wrap => output_scroll::toggle_wrap(state),
+        Action::ScrollLeft => output_scroll::sideways(state, false),
+        Action::ScrollRight => output_scroll::sideways(state, true),
+        Action::PageDown => super::body_nav::page(state, true),
+        Action::PageUp => super::body_nav::page(state, false),
+        Action::Run if state.focus == Focus::Body && !super::body_nav::selection_in_view(state) => {
+            state.message = Some(format!(
+                "no command on screen: {} scrolls to the next",
+                state.keymap.hint(Action::Down)
+            ));
+        }
         Action::Run if state.focus == Focus::Body => {
             if let Some(id) = state.selected_command().map(|c| c.id.clone()) {
                 return flow::start(state, &id);
@@ -189,7 +216,8 @@ fn on_overlay_key(state: &mut State, overlay: Overlay, key: Key) -> Vec<Effect> 
         }
         Overlay::Values(selected) => super::values::on_key(state, selected, key),
         Overlay::Notice(text) => {
-            if key.repeat || !matches!(key.code, KeyCode::Enter | KeyCode::Esc) {
+            let closes = matches!(key.code, KeyCode::Enter | KeyCode::Esc | KeyCode::Char('q'));
+            if key.repeat || !closes {
                 state.overlay = Some(Overlay::Notice(text));
             }
             Vec::new()
@@ -224,30 +252,22 @@ fn next_focus(focus: Focus, forward: bool) -> Focus {
     order[next % order.len()]
 }
 
-pub(super) fn move_down(state: &mut State) {
+fn move_down(state: &mut State) {
     match state.focus {
         Focus::Steps => select_step(
             state,
             (state.selected_step + 1).min(state.step_count().saturating_sub(1)),
         ),
-        Focus::Body => {
-            let commands = state.current_commands().len();
-            if state.selected_command + 1 < commands {
-                state.selected_command += 1;
-            } else {
-                state.body_scroll = state.body_scroll.saturating_add(1);
-            }
-        }
-        Focus::Output => state.output.scroll_down(1),
+        Focus::Body => super::body_nav::down(state),
+        Focus::Output => output_scroll::down(state, 1),
     }
 }
 
-pub(super) fn move_up(state: &mut State) {
+fn move_up(state: &mut State) {
     match state.focus {
         Focus::Steps => select_step(state, state.selected_step.saturating_sub(1)),
-        Focus::Body if state.body_scroll > 0 => state.body_scroll -= 1,
-        Focus::Body => state.selected_command = state.selected_command.saturating_sub(1),
-        Focus::Output => state.output.scroll_up(1),
+        Focus::Body => super::body_nav::up(state),
+        Focus::Output => output_scroll::up(state, 1),
     }
 }
 

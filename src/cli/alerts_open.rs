@@ -7,31 +7,39 @@ use crate::alerts::open::*;
 use std::path::Path;
 
 /// The alert picker on the terminal; Enter opens the console on the chosen
-/// alert's playbook.
+/// alert's playbook, and quitting the console comes back to the list (a
+/// signal or a failure ends both).
 pub fn pick_and_open(listing: &Listing, library: &Library, alertmanager: &str) -> u8 {
     let alerts: Vec<&Alert> = listing.alerts().collect();
     if alerts.is_empty() {
         return super::alerts::EXIT_OK;
     }
-    let entries = super::alerts_picker::entries(listing, library, std::time::SystemTime::now());
-    let chosen = match super::alerts_picker::run(entries) {
-        Ok(chosen) => chosen,
-        Err(message) => {
-            eprintln!("opsdeck alerts: {message}");
+    let mut selected = 0;
+    loop {
+        let entries = super::alerts_picker::entries(listing, library, std::time::SystemTime::now());
+        let chosen = match super::alerts_picker::run(entries, selected) {
+            Ok(chosen) => chosen,
+            Err(message) => {
+                eprintln!("opsdeck alerts: {message}");
+                return super::alerts::EXIT_ERROR;
+            }
+        };
+        let Some((n, alert)) = chosen.and_then(|n| Some((n, *alerts.get(n)?))) else {
+            return super::alerts::EXIT_OK;
+        };
+        // The picker opens only alerts that have a playbook.
+        let Some(playbook) = library.find(alert) else {
             return super::alerts::EXIT_ERROR;
+        };
+        let code = open(alert, playbook, alertmanager);
+        if code != super::alerts::EXIT_OK || crate::runtime::ended_by_signal() {
+            return code;
         }
-    };
-    let Some(alert) = chosen.and_then(|n| alerts.get(n)) else {
-        return super::alerts::EXIT_OK;
-    };
-    // The picker opens only alerts that have a playbook.
-    let Some(playbook) = library.find(alert) else {
-        return super::alerts::EXIT_ERROR;
-    };
-    open(alert, playbook, alertmanager)
+        selected = n;
+    }
 }
 
-pub fn open(alert: &Alert, playbook: &Path, alertmanager: &str) -> u8 {
+fn open(alert: &Alert, playbook: &Path, alertmanager: &str) -> u8 {
     let options = crate::runtime::ConsoleOptions {
         mode: crate::app::Mode::Live,
         vars: values(alert),
@@ -47,6 +55,7 @@ pub fn open(alert: &Alert, playbook: &Path, alertmanager: &str) -> u8 {
                 alert: alert.clone(),
                 playbook: playbook.to_path_buf(),
             },
+            from_list: true,
         }),
         broken: Default::default(),
     };

@@ -67,11 +67,13 @@ fn labels(alert: &Alert) -> String {
     clean(&pairs.join(" "), 200)
 }
 
-/// Shows the picker; the chosen alert's index in `listing.alerts()`, or None.
-pub fn run(entries: Vec<PickerEntry>) -> Result<Option<usize>, String> {
+/// Shows the picker with entry `selected` selected; the chosen alert's
+/// index in `listing.alerts()`, or None.
+pub fn run(entries: Vec<PickerEntry>, selected: usize) -> Result<Option<usize>, String> {
     let settings = crate::config::load_settings(None)?;
     let mut picker = Picker::new(entries, Vec::new());
     picker.noun = "alerts";
+    picker.select(selected);
     let chosen = crate::runtime::picker::choose(picker, &settings)
         .map_err(|err| format!("cannot use the terminal: {err}"))?;
     Ok(chosen.and_then(|(_, index)| index))

@@ -81,6 +81,7 @@ pub fn run_console(
             notices.push(Event::OpenedFromAlert {
                 name: from.name,
                 notice: from.notice,
+                from_list: from.from_list,
             });
             (Some(from.entry), Some(from.claim))
         }
@@ -127,7 +128,21 @@ pub fn run_console(
         if let Some(log) = resumed {
             effects = effects.with_log(log);
         }
-        event_loop(&mut terminal, state, &theme, effects, events_rx, sources).await
+        // The keyboard goes back for the screen after this one (the list
+        // that opened the console), so no second reader takes its keys.
+        let mut input = tui::take_input();
+        let ended = event_loop(
+            &mut terminal,
+            &mut input,
+            state,
+            &theme,
+            effects,
+            events_rx,
+            sources,
+        )
+        .await;
+        tui::return_input(input);
+        ended
     });
     tui::leave();
     result
@@ -135,13 +150,13 @@ pub fn run_console(
 
 async fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
+    rx: &mut tokio::sync::mpsc::UnboundedReceiver<Input>,
     mut state: State,
     theme: &Theme,
     mut effects: Effects,
     mut task_events: mpsc::Receiver<Event>,
     mut sources: Sources,
 ) -> std::io::Result<()> {
-    let mut rx = tui::take_input();
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
     // Ctrl-C is a key in raw mode; SIGINT only comes from outside (`kill -INT`).
@@ -205,13 +220,26 @@ async fn event_loop(
                 events.push(Event::Tick { utc: utc_clock(), elapsed_secs: opened.elapsed().as_secs() });
             }
             _ = sleep_until(next_frame.into()), if dirty => {}
-            _ = sigterm.recv() => return Ok(()),
-            _ = sighup.recv() => return Ok(()),
-            _ = sigint.recv() => return Ok(()),
+            _ = sigterm.recv() => return stopped_by_signal(),
+            _ = sighup.recv() => return stopped_by_signal(),
+            _ = sigint.recv() => return stopped_by_signal(),
         }
         let mut quit = false;
         while let Some(event) = (!events.is_empty()).then(|| events.remove(0)) {
+            // Keys and clicks act on the screen as it is laid out now.
+            if matches!(
+                event,
+                Event::Key(_) | Event::Click(_) | Event::Scroll { .. }
+            ) {
+                let measured = ui::measure(&state);
+                app::update(&mut state, Event::Measured(measured));
+            }
+            let resized = matches!(event, Event::Resize { .. });
             let produced = app::update(&mut state, event);
+            if resized {
+                let measured = ui::measure(&state);
+                app::update(&mut state, Event::Measured(measured));
+            }
             for effect in &produced {
                 if let Effect::RestartHealth(playbook) = effect {
                     events.extend(sources.start_health(playbook));
@@ -229,6 +257,20 @@ async fn event_loop(
             return Ok(());
         }
     }
+}
+
+/// Set when a signal ended the console, so a list that opened it (the
+/// alerts picker) ends too instead of coming back.
+static STOPPED_BY_SIGNAL: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+fn stopped_by_signal() -> std::io::Result<()> {
+    STOPPED_BY_SIGNAL.store(true, std::sync::atomic::Ordering::SeqCst);
+    Ok(())
+}
+
+/// Whether a signal (TERM, HUP, INT) ended the last console, rather than the responder.
+pub fn ended_by_signal() -> bool {
+    STOPPED_BY_SIGNAL.load(std::sync::atomic::Ordering::SeqCst)
 }
 
 /// Said at start, before anything needs recording: an incident log that

@@ -16,7 +16,9 @@ pub(super) struct BodyLines {
     pub commands: Vec<std::ops::Range<usize>>,
 }
 
-pub(super) fn body_lines(state: &State, theme: &Theme) -> BodyLines {
+/// The lines for a pane whose text is `width` columns wide (commands are
+/// wrapped here, under their gutter).
+pub(super) fn body_lines(state: &State, theme: &Theme, width: u16) -> BodyLines {
     let mut body = BodyLines {
         lines: Vec::new(),
         commands: Vec::new(),
@@ -39,7 +41,7 @@ pub(super) fn body_lines(state: &State, theme: &Theme) -> BodyLines {
                 let start = body.lines.len();
                 let danger = state.dangers.get(&command.id);
                 body.lines
-                    .extend(command_lines(command, danger, selected, theme));
+                    .extend(command_lines(command, danger, selected, width, theme));
                 if let Some(errors) = state.broken.commands.get(&command.id) {
                     body.lines.extend(broken_lines(errors, theme));
                 }
@@ -105,10 +107,13 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         return;
     };
     let focused = state.focus == Focus::Body;
-    let body = body_lines(state, theme);
-    let block = Block::default()
+    let text = super::layout::inner(area);
+    let body = body_lines(state, theme, text.width);
+    // The selected step's title is whole in the step list; here it fits the border.
+    let title = super::fit::end(&step.title, (text.width as usize).saturating_sub(14));
+    let mut block = Block::default()
         .borders(Borders::ALL)
-        .title(format!(" {} ", step.title))
+        .title(format!(" {title} "))
         .title_style(theme.heading)
         .border_style(if focused {
             theme.border_focused
@@ -116,6 +121,16 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             theme.border
         });
     let scroll = scroll(state, &body, area);
+    let rows: usize = body.lines.iter().map(|l| rows(l, text.width.max(1))).sum();
+    let below = rows.saturating_sub(scroll as usize + text.height as usize);
+    if scroll > 0 {
+        block =
+            block.title(Line::styled(format!(" ▲ {scroll} more "), theme.accent).right_aligned());
+    }
+    if below > 0 {
+        block = block
+            .title_bottom(Line::styled(format!(" ▼ {below} more "), theme.accent).right_aligned());
+    }
     let paragraph = Paragraph::new(body.lines)
         .block(block)
         .wrap(Wrap { trim: false })
@@ -131,31 +146,19 @@ pub(super) fn rows(line: &Line, width: u16) -> usize {
         .max(1)
 }
 
-/// The rows scrolled away: the user's scroll, moved just enough that the
-/// selected command is on screen.
+/// The rows scrolled away: the core keeps them within the text
+/// (`app::body_nav`); clamped here too for a frame drawn before a measure
+/// (a resize).
 pub(super) fn scroll(state: &State, body: &BodyLines, area: Rect) -> u16 {
-    let selected = (state.focus == Focus::Body)
-        .then(|| body.commands.get(state.selected_command))
-        .flatten();
-    let Some(selected) = selected else {
-        return state.body_scroll;
-    };
     let width = area.width.saturating_sub(2).max(1);
     let height = area.height.saturating_sub(2) as usize;
-    let count = |range: &[Line]| -> usize { range.iter().map(|l| rows(l, width)).sum() };
-    let top = count(&body.lines[..selected.start]);
-    let bottom =
-        top + count(&body.lines[selected.start..(selected.start + 2).min(body.lines.len())]);
-    let scroll = state.body_scroll as usize;
-    let scroll = if top < scroll {
-        top
-    } else if bottom > scroll + height {
-        bottom.saturating_sub(height)
-    } else {
-        scroll
-    };
-    scroll.min(u16::MAX as usize) as u16
+    let rows: usize = body.lines.iter().map(|l| rows(l, width)).sum();
+    let max = rows.saturating_sub(height).min(u16::MAX as usize) as u16;
+    state.body_scroll.min(max)
 }
+
+/// Before each row of a command's code.
+const GUTTER: &str = "  │ ";
 
 /// Learn mode: what the command does and where it would run.
 fn learn_lines(state: &State, command: &Command, theme: &Theme) -> Vec<Line<'static>> {
@@ -204,6 +207,7 @@ fn command_lines(
     command: &Command,
     danger: Option<&Danger>,
     selected: bool,
+    width: u16,
     theme: &Theme,
 ) -> Vec<Line<'static>> {
     let (kind, kind_style) = match danger {
@@ -242,11 +246,18 @@ fn command_lines(
     } else {
         theme.code
     };
+    // Wrapped here rather than by the paragraph, so every row of the
+    // command keeps the gutter that says it is one.
+    let room = (width as usize)
+        .saturating_sub(super::fit::width(GUTTER))
+        .max(8);
     for line in command.run.lines() {
-        lines.push(Line::from(vec![
-            Span::styled("  │ ", kind_style),
-            Span::styled(line.to_string(), code_style),
-        ]));
+        for piece in super::fit::pieces(line, room) {
+            lines.push(Line::from(vec![
+                Span::styled(GUTTER, kind_style),
+                Span::styled(piece, code_style),
+            ]));
+        }
     }
     if let Some(sample) = &command.sample_output {
         for line in sample.lines() {

@@ -20,38 +20,107 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         .count();
     let title = format!(" Health {up}/{} up ", state.health.len());
     let width = area.width.saturating_sub(2) as usize;
-    let mut lines = Vec::new();
-    for check in &state.health {
-        lines.extend(check_lines(check, state.elapsed_secs, width, theme));
-        if state.mode == crate::app::Mode::Learn
-            && let Some(model) = state.playbook.check(&check.id)
-        {
-            let what: String = explain_check(model)
-                .chars()
-                .take(width.saturating_sub(4))
-                .collect();
-            lines.push(Line::styled(format!("  ℹ {what}"), theme.accent));
-        }
-    }
     // A check the playbook got wrong is not probed: said here, where the
-    // responder looks for it, not only at the top of the first step.
-    if !state.broken.checks.is_empty() {
-        lines.push(Line::styled("✖ not probed, the playbook errs:", theme.down));
-    }
-    for error in &state.broken.checks {
-        let room = width.saturating_sub(2);
-        let mut said: String = error.chars().take(room).collect();
-        if error.chars().count() > room {
-            said.pop();
-            said.push('…');
+    // responder looks for it, not only at the top of the first step. Its
+    // rows are kept before the probed checks share the rest.
+    let broken = broken_lines(state, width, theme);
+    let height = (area.height.saturating_sub(2) as usize).saturating_sub(broken.len());
+    // The most that fits for every check: errors whole, then cut to a line
+    // with `…`, then without the sparkline, then the status lines alone.
+    let mut checks = Vec::new();
+    for detail in [
+        Detail::Whole,
+        Detail::Line,
+        Detail::NoSparkline,
+        Detail::StatusOnly,
+    ] {
+        checks = all_checks(state, width, detail, theme);
+        if checks.iter().map(Vec::len).sum::<usize>() <= height {
+            break;
         }
-        lines.push(Line::styled(format!("  {said}"), theme.down));
     }
-    let block = Block::default()
+    // Rows to spare under the status lines go to the errors of checks not up.
+    let mut spare = height.saturating_sub(checks.iter().map(Vec::len).sum());
+    for (check, lines) in state.health.iter().zip(checks.iter_mut()) {
+        if spare > 0 && lines.len() == 1 && check.status() != Status::Up {
+            let with_error =
+                check_lines(check, state.elapsed_secs, width, Detail::NoSparkline, theme);
+            lines.extend(with_error.into_iter().skip(1));
+            spare -= 1;
+        }
+    }
+    let mut lines = Vec::new();
+    let mut hidden = 0;
+    for check in checks {
+        if lines.len() + check.len() <= height {
+            lines.extend(check);
+        } else {
+            hidden += 1;
+        }
+    }
+    lines.extend(broken);
+    let mut block = Block::default()
         .borders(Borders::ALL)
         .title(title)
         .border_style(theme.border);
+    if hidden > 0 {
+        block = block
+            .title_bottom(Line::styled(format!(" ▼ {hidden} more "), theme.accent).right_aligned());
+    }
     frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+/// The checks the playbook got wrong, each on a line cut with `…`.
+fn broken_lines(state: &State, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    if state.broken.checks.is_empty() {
+        return Vec::new();
+    }
+    let mut lines = vec![Line::styled("✖ not probed, the playbook errs:", theme.down)];
+    for error in &state.broken.checks {
+        let said = super::fit::end(error, width.saturating_sub(2));
+        lines.push(Line::styled(format!("  {said}"), theme.down));
+    }
+    lines
+}
+
+/// How much of each check the pane has room for.
+#[derive(Clone, Copy, PartialEq)]
+enum Detail {
+    Whole,
+    Line,
+    NoSparkline,
+    StatusOnly,
+}
+
+/// Each check's lines at `detail`.
+fn all_checks(
+    state: &State,
+    width: usize,
+    detail: Detail,
+    theme: &Theme,
+) -> Vec<Vec<Line<'static>>> {
+    state
+        .health
+        .iter()
+        .map(|check| {
+            let mut lines = check_lines(check, state.elapsed_secs, width, detail, theme);
+            if state.mode == crate::app::Mode::Learn
+                && detail != Detail::StatusOnly
+                && let Some(model) = state.playbook.check(&check.id)
+            {
+                let room = width.saturating_sub(4);
+                let what = match detail {
+                    Detail::Whole => super::fit::wrap_words(&explain_check(model), room),
+                    _ => vec![super::fit::end(&explain_check(model), room)],
+                };
+                for (n, line) in what.into_iter().enumerate() {
+                    let mark = if n == 0 { "ℹ" } else { " " };
+                    lines.push(Line::styled(format!("  {mark} {line}"), theme.accent));
+                }
+            }
+            lines
+        })
+        .collect()
 }
 
 pub fn status_style(status: Status, theme: &Theme) -> (&'static str, Style) {
@@ -90,7 +159,13 @@ fn explain_check(check: &crate::playbook::model::Check) -> String {
     }
 }
 
-fn check_lines(check: &CheckView, now: u64, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+fn check_lines(
+    check: &CheckView,
+    now: u64,
+    width: usize,
+    detail_room: Detail,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
     let (label, style) = status_style(check.status(), theme);
     let since = check
         .changed_at_secs()
@@ -106,8 +181,11 @@ fn check_lines(check: &CheckView, now: u64, width: usize, theme: &Theme) -> Vec<
         Span::styled(check.id.clone(), theme.heading),
         Span::styled(format!("{latency}{since}"), theme.muted),
     ])];
+    if detail_room == Detail::StatusOnly {
+        return lines;
+    }
     let spark_width = width.saturating_sub(2).min(latencies.len());
-    if spark_width > 0 {
+    if spark_width > 0 && matches!(detail_room, Detail::Whole | Detail::Line) {
         lines.push(Line::from(vec![
             Span::raw("  "),
             Span::styled(sparkline(&latencies, spark_width), style),
@@ -121,8 +199,15 @@ fn check_lines(check: &CheckView, now: u64, width: usize, theme: &Theme) -> Vec<
         (_, None, Some(summary)) => summary.to_string(),
         (_, None, None) => format!("{} {}", check.kind, check.target),
     };
-    let detail: String = detail.chars().take(width.saturating_sub(2)).collect();
-    lines.push(Line::styled(format!("  {detail}"), theme.muted));
+    let room = width.saturating_sub(2).max(1);
+    let details = if detail_room == Detail::Whole {
+        super::fit::wrap_words(&detail, room)
+    } else {
+        vec![super::fit::end(&detail, room)]
+    };
+    for detail in details {
+        lines.push(Line::styled(format!("  {detail}"), theme.muted));
+    }
     lines
 }
 

@@ -14,7 +14,10 @@ const ROWS: &[(&[Action], &str)] = &[
         &[Action::Down, Action::Up],
         "next / previous step, command or output line (by pane)",
     ),
-    (&[Action::First, Action::Last], "first / last step"),
+    (
+        &[Action::First, Action::Last],
+        "first / last step; in the output: top / follow the tail",
+    ),
     (
         &[Action::NextPane, Action::PrevPane],
         "next / previous pane: steps, step text, output",
@@ -29,8 +32,10 @@ const ROWS: &[(&[Action], &str)] = &[
         &[Action::PageUp, Action::PageDown],
         "scroll the step text or the output by a page",
     ),
-    (&[Action::Done], "mark the step done (again: undo)"),
-    (&[Action::Skip], "skip the step (again: undo)"),
+    (
+        &[Action::Done, Action::Skip],
+        "mark the step done / skipped (again: undo)",
+    ),
     (&[Action::Note], "add a note to the incident log"),
     (&[Action::Escalation], "escalation contacts"),
     (
@@ -49,6 +54,10 @@ const ROWS: &[(&[Action], &str)] = &[
     (
         &[Action::NextMatch, Action::PrevMatch],
         "in the output pane: next / previous match",
+    ),
+    (
+        &[Action::Wrap, Action::ScrollLeft, Action::ScrollRight],
+        "in the output pane: wrap or not / scroll sideways",
     ),
     (&[Action::Cancel], "cancel the running command"),
     (&[Action::Help], "this help; any key closes it"),
@@ -89,14 +98,15 @@ pub fn draw(frame: &mut Frame, area: Rect, keymap: &Keymap, theme: &Theme) {
         .max()
         .unwrap_or(0);
     let width = (keys_width as u16 + 62).min(area.width);
-    let height = (rows.len() as u16 + 3).min(area.height);
+    // Rows and borders: every row fits in 80×24.
+    let height = (rows.len() as u16 + 2).min(area.height);
     let popup = Rect {
         x: area.x + (area.width - width) / 2,
         y: area.y + (area.height - height) / 2,
         width,
         height,
     };
-    let mut lines = vec![Line::default()];
+    let mut lines = Vec::new();
     for (keys, action) in rows {
         lines.push(Line::from(vec![
             Span::styled(format!(" {keys:<keys_width$}  "), theme.accent),

@@ -15,14 +15,18 @@ pub fn hit_test(state: &State, area: Rect, column: u16, row: u16) -> Option<Hit>
         if !contains(list, column, row) {
             return Some(Hit::Pane(Focus::Steps));
         }
-        // ratatui's list scrolls just enough to show the selected step.
-        let offset = (state.selected_step + 1).saturating_sub(list.height as usize);
-        let step = offset + (row - list.y) as usize;
-        return Some(if step < state.step_count() {
-            Hit::Step(step)
-        } else {
-            Hit::Pane(Focus::Steps)
-        });
+        // The list scrolls just enough to show the selected step, which may
+        // take several rows.
+        let titles = super::steps::titles(state, list.width);
+        let offset = super::steps::offset(&titles, state.selected_step, list.height as usize);
+        let mut top = list.y;
+        for (step, lines) in titles.iter().enumerate().skip(offset) {
+            top += lines.len() as u16;
+            if row < top {
+                return Some(Hit::Step(step));
+            }
+        }
+        return Some(Hit::Pane(Focus::Steps));
     }
     if contains(areas.body, column, row) {
         return Some(body_hit(state, areas.body, row));
@@ -39,7 +43,7 @@ fn body_hit(state: &State, area: Rect, row: u16) -> Hit {
         return Hit::Pane(Focus::Body);
     }
     // Styles do not change where lines wrap.
-    let lines = body::body_lines(state, &Theme::monochrome());
+    let lines = body::body_lines(state, &Theme::monochrome(), text.width);
     let target = body::scroll(state, &lines, area) as usize + (row - text.y) as usize;
     let mut top = 0;
     for (n, line) in lines.lines.iter().enumerate() {

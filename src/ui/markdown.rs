@@ -1,7 +1,7 @@
 //! Markdown prose → styled lines for the step pane.
 
 use super::theme::Theme;
-use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
@@ -117,15 +117,15 @@ impl Renderer<'_> {
     fn start(&mut self, tag: Tag) {
         match tag {
             Tag::Paragraph => {}
+            // A heading shows as one: bold in the heading colour (underlined
+            // for the top levels), never with its `#` marks.
             Tag::Heading { level, .. } => {
                 self.blank();
-                let marks = match level {
-                    HeadingLevel::H1 => "# ",
-                    HeadingLevel::H2 => "## ",
-                    _ => "### ",
+                let emphasis = match level {
+                    HeadingLevel::H1 | HeadingLevel::H2 => Modifier::BOLD | Modifier::UNDERLINED,
+                    _ => Modifier::BOLD,
                 };
-                self.current.push(Span::styled(marks, self.theme.muted));
-                self.push_style(self.theme.heading);
+                self.push_style(self.theme.heading.add_modifier(emphasis));
             }
             Tag::Emphasis => self.push_style(Style::default().add_modifier(Modifier::ITALIC)),
             Tag::Strong => self.push_style(Style::default().add_modifier(Modifier::BOLD)),
@@ -139,15 +139,10 @@ impl Renderer<'_> {
                 self.flush();
                 self.quote += 1;
             }
-            Tag::CodeBlock(kind) => {
+            // The fence's language label (`text`, `console`) is for the
+            // renderer, not the reader: only the code shows.
+            Tag::CodeBlock(_) => {
                 self.blank();
-                if let CodeBlockKind::Fenced(info) = kind
-                    && !info.is_empty()
-                {
-                    self.current
-                        .push(Span::styled(format!("  {info}"), self.theme.muted));
-                    self.flush();
-                }
                 self.in_code = true;
             }
             Tag::List(start) => {
@@ -220,15 +215,34 @@ mod tests {
         );
         assert_eq!(
             plain(&lines),
-            vec![
-                "Run `df -h` first.",
-                "",
-                "• one",
-                "• two",
-                "",
-                "  text",
-                "    sample"
-            ]
+            vec!["Run `df -h` first.", "", "• one", "• two", "", "    sample"],
+            "no fence label"
         );
+    }
+
+    #[test]
+    fn headings_and_emphasis_are_styled_never_shown_as_marks() {
+        let theme = Theme::dark();
+        let lines = render(
+            "### General etcd health\n\nRestart *only* the **failed** member.\n",
+            &theme,
+        );
+        assert_eq!(
+            plain(&lines),
+            vec!["General etcd health", "", "Restart only the failed member."]
+        );
+        let heading = &lines[0].spans[0];
+        assert!(heading.style.add_modifier.contains(Modifier::BOLD));
+        let styled = |text: &str| {
+            lines[2]
+                .spans
+                .iter()
+                .find(|s| s.content == text)
+                .unwrap()
+                .style
+                .add_modifier
+        };
+        assert!(styled("only").contains(Modifier::ITALIC));
+        assert!(styled("failed").contains(Modifier::BOLD));
     }
 }

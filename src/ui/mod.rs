@@ -1,15 +1,19 @@
 //! Drawing: a pure function of `&State`. One file per pane.
 mod ansi_line;
 mod body;
+mod fit;
 mod health;
 mod help;
 mod hit;
 mod kube;
 mod layout;
 pub mod markdown;
+mod measure;
 mod output;
+mod output_window;
 mod overlay;
 mod picker;
+mod script_lines;
 mod status;
 mod steps;
 pub mod theme;
@@ -17,6 +21,7 @@ pub mod theme_file;
 
 use crate::app::State;
 pub use hit::hit_test;
+pub use measure::measure;
 use ratatui::Frame;
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;

@@ -35,7 +35,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             vec![
                 Line::raw(text.clone()),
                 Line::default(),
-                Line::styled("Enter or Esc closes", theme.muted),
+                Line::styled("Enter, Esc or q closes", theme.muted),
             ],
             theme.danger,
             theme,
@@ -43,6 +43,11 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         // Typed in the status bar, like a pager's search.
         Some(Overlay::Search(_)) | None => {}
     }
+}
+
+/// Columns of a dialog on a screen of `area`.
+fn popup_width(area: Rect) -> u16 {
+    area.width.saturating_sub(4).min(90)
 }
 
 fn popup(
@@ -53,7 +58,7 @@ fn popup(
     border: ratatui::style::Style,
     theme: &Theme,
 ) {
-    let width = area.width.saturating_sub(4).min(90);
+    let width = popup_width(area);
     let inner = width.saturating_sub(2).max(1) as usize;
     // Wrapped lines take more rows: count them so the buttons are never cut off.
     let rows: usize = lines.iter().map(|l| l.width().div_ceil(inner).max(1)).sum();
@@ -109,11 +114,19 @@ fn confirm(frame: &mut Frame, area: Rect, dialog: &Confirm, state: &State, theme
         lines.push(Line::styled("DRY-RUN: nothing will run", theme.accent));
     }
     lines.push(Line::default());
-    for line in plan.shown.lines() {
-        lines.push(Line::from(vec![
-            Span::styled("  $ ", theme.muted),
-            Span::styled(line.to_string(), theme.code),
-        ]));
+    // Wrapped here, so a long line goes on under its command, not at the edge.
+    let room = (popup_width(area).saturating_sub(2) as usize)
+        .saturating_sub(4)
+        .max(8);
+    let starts = super::script_lines::command_starts(&plan.shown);
+    for (line, starts) in plan.shown.lines().zip(starts) {
+        for (n, piece) in super::fit::pieces(line, room).into_iter().enumerate() {
+            let prompt = if starts && n == 0 { "  $ " } else { "    " };
+            lines.push(Line::from(vec![
+                Span::styled(prompt, theme.muted),
+                Span::styled(piece, theme.code),
+            ]));
+        }
     }
     lines.push(Line::default());
     if let Some(name) = &plan.type_to_confirm {

@@ -1,5 +1,5 @@
 //! A private tmux server for end-to-end tests of the real binary: start a
-//! command in a 120×40 pane, send keys, wait (bounded) for text on screen.
+//! command in a pane (120×40 unless asked), send keys, wait (bounded) for text on screen.
 #![allow(dead_code)]
 
 use std::process::Command;
@@ -13,6 +13,12 @@ pub struct Tmux {
 impl Tmux {
     /// Starts `script` in tmux, or returns None (loudly) when tmux is missing.
     pub fn start(name: &str, script: &str) -> Option<Tmux> {
+        Tmux::start_sized(name, script, 120, 40)
+    }
+
+    /// Starts `script` in a `width`×`height` pane, or returns None (loudly)
+    /// when tmux is missing.
+    pub fn start_sized(name: &str, script: &str, width: u16, height: u16) -> Option<Tmux> {
         if Command::new("tmux").arg("-V").output().is_err() {
             let required = std::env::var("OPSDECK_REQUIRE_E2E").is_ok_and(|v| v == "1");
             assert!(!required, "tmux is not installed but OPSDECK_REQUIRE_E2E=1");
@@ -29,9 +35,9 @@ impl Tmux {
                 "-s",
                 "app",
                 "-x",
-                "120",
+                &width.to_string(),
                 "-y",
-                "40",
+                &height.to_string(),
                 script,
             ])
             .status()
@@ -93,6 +99,34 @@ impl Tmux {
             );
             std::thread::sleep(Duration::from_millis(50));
         }
+    }
+}
+
+impl Tmux {
+    /// Polls the pane until `ready` holds for it (bounded), failing with
+    /// `what` and the last screen.
+    pub fn wait_until(&self, what: &str, ready: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let screen = self.screen();
+            if ready(&screen) {
+                return screen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting until {what}; screen:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// The last non-empty row: the console's status bar.
+    pub fn status_line(screen: &str) -> &str {
+        screen
+            .lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or_default()
     }
 }
 
