@@ -246,7 +246,7 @@ fn picker_script(dir: &Path) -> String {
 }
 
 #[test]
-fn the_picker_filters_as_you_type_and_enter_opens_the_console() {
+fn the_picker_filters_as_you_type_enter_opens_the_console_and_q_comes_back() {
     let dir = tempfile::tempdir().unwrap();
     let Some(tmux) = Tmux::start("picker", &picker_script(dir.path())) else {
         return;
@@ -259,6 +259,13 @@ fn the_picker_filters_as_you_type_and_enter_opens_the_console() {
     tmux.keys(&["Enter"]);
     let console = tmux.wait_for("Steps 0/2");
     assert!(console.contains("disk-full.md"), "{console}");
+    assert!(console.contains("q back"), "{console}");
+    // `q` in the console goes back to the list, the playbook still selected;
+    // `q` there ends both.
+    tmux.keys(&["q"]);
+    let list = tmux.wait_for("4/4 playbooks, 1 invalid");
+    assert!(!list.contains("EXIT="), "{list}");
+    assert!(list.contains("How full is it?"), "the same playbook selected: {list}");
     tmux.keys(&["q"]);
     let after = tmux.wait_for("icanon");
     assert!(after.contains("EXIT=0"), "{after}");

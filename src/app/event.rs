@@ -144,6 +144,8 @@ pub enum Event {
         /// From the alerts list, which `q` goes back to.
         from_list: bool,
     },
+    /// Opened from the playbook list (bare `opsdeck`), which `q` goes back to.
+    OpenedFromList,
     /// Something the runtime has to say on the status line (a check that
     /// could not start, live reload off, the data dir not writable).
     Notice(String),

@@ -91,6 +91,10 @@ fn apply(state: &mut State, event: Event) -> Vec<Effect> {
             }
             effects
         }
+        Event::OpenedFromList => {
+            state.quit_goes_back = true;
+            Vec::new()
+        }
         Event::OpenedFromAlert {
             name,
             notice,

@@ -58,6 +58,7 @@ fn open(alert: &Alert, playbook: &Path, alertmanager: &str) -> u8 {
             from_list: true,
         }),
         broken: Default::default(),
+        from_list: false,
     };
     crate::cli::open::open_with_theme(playbook, options, None)
 }

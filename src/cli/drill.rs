@@ -54,6 +54,7 @@ pub fn run(name: &str) -> u8 {
         drill: true,
         alert: None,
         broken: Default::default(),
+        from_list: false,
     };
     let code = super::open::open(&playbook_path, options);
     println!(

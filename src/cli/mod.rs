@@ -64,6 +64,7 @@ pub fn main() -> ExitCode {
                 drill: false,
                 alert: None,
                 broken: Default::default(),
+                from_list: false,
             };
             open::open_with_theme(&playbook, options, theme.as_deref())
         }

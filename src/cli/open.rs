@@ -58,14 +58,31 @@ pub fn pick(theme: Option<&str>) -> u8 {
             return EXIT_ERRORS;
         }
     };
-    let picker = crate::runtime::picker::load_library();
-    match crate::runtime::picker::run(picker, &settings) {
-        Ok(Some(path)) => open_with_settings(&path, Default::default(), settings),
-        Ok(None) => EXIT_OK,
-        Err(err) => {
-            eprintln!("opsdeck: the picker stopped: {err}");
-            EXIT_ERRORS
+    // Quitting the console comes back to the list, on the same playbook;
+    // a signal or a failure ends both.
+    let mut selected = None;
+    loop {
+        let mut picker = crate::runtime::picker::load_library();
+        if let Some(n) = selected {
+            picker.select(n);
         }
+        let (path, index) = match crate::runtime::picker::choose(picker, &settings) {
+            Ok(Some(chosen)) => chosen,
+            Ok(None) => return EXIT_OK,
+            Err(err) => {
+                eprintln!("opsdeck: the picker stopped: {err}");
+                return EXIT_ERRORS;
+            }
+        };
+        let options = crate::runtime::ConsoleOptions {
+            from_list: true,
+            ..Default::default()
+        };
+        let code = open_with_settings(Path::new(&path), options, settings.clone());
+        if code != EXIT_OK || crate::runtime::ended_by_signal() {
+            return code;
+        }
+        selected = index;
     }
 }
 

@@ -35,6 +35,8 @@ pub struct ConsoleOptions {
     pub alert: Option<crate::alerts::open::FromAlert>,
     /// The playbook was read with errors: what they make read-only.
     pub broken: crate::plan::broken::Broken,
+    /// Opened from the playbook list, which quitting goes back to.
+    pub from_list: bool,
 }
 
 pub fn run_console(
@@ -76,6 +78,9 @@ pub fn run_console(
     } else {
         resume_open_incident(&path, &secrets, &mut notices)
     };
+    if options.from_list {
+        notices.push(Event::OpenedFromList);
+    }
     let (first_event, claim) = match options.alert {
         Some(from) => {
             notices.push(Event::OpenedFromAlert {
