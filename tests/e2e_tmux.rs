@@ -265,7 +265,10 @@ fn the_picker_filters_as_you_type_enter_opens_the_console_and_q_comes_back() {
     tmux.keys(&["q"]);
     let list = tmux.wait_for("4/4 playbooks, 1 invalid");
     assert!(!list.contains("EXIT="), "{list}");
-    assert!(list.contains("How full is it?"), "the same playbook selected: {list}");
+    assert!(
+        list.contains("How full is it?"),
+        "the same playbook selected: {list}"
+    );
     tmux.keys(&["q"]);
     let after = tmux.wait_for("icanon");
     assert!(after.contains("EXIT=0"), "{after}");
