@@ -151,3 +151,12 @@ pub fn only_incident_events(data: &Path) -> String {
         .path();
     std::fs::read_to_string(incident.join("events.jsonl")).expect("events.jsonl")
 }
+
+/// A loopback port free at the time of asking, for a test server.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
