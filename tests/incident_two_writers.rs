@@ -65,3 +65,50 @@ fn two_processes_appending_at_once_keep_one_chain() {
         verify.stderr
     );
 }
+
+#[test]
+fn a_line_torn_by_a_killed_writer_is_cut_before_the_next_append() {
+    use opsdeck::incident::entry::Entry;
+    use opsdeck::incident::redact::Redactor;
+    use opsdeck::incident::store::IncidentLog;
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("pb.md"), PLAYBOOK).unwrap();
+    let data = dir.path().join("data").display().to_string();
+    exec(dir.path(), &data).assert_exit(0);
+    let incident = std::fs::read_dir(dir.path().join("data/incidents"))
+        .unwrap()
+        .flatten()
+        .next()
+        .unwrap()
+        .path();
+    // This writer resumed before the other one was killed mid-line.
+    let mut log = IncidentLog::resume(&incident, Redactor::default()).unwrap();
+    let mut file = std::fs::OpenOptions::new()
+        .append(true)
+        .open(incident.join("events.jsonl"))
+        .unwrap();
+    file.write_all(b"{\"seq\":99,\"kind\":\"note\",\"te")
+        .unwrap();
+    log.append(&Entry::Note {
+        text: "after the torn line".into(),
+    })
+    .unwrap();
+    let events = std::fs::read_to_string(incident.join("events.jsonl")).unwrap();
+    assert!(
+        !events.contains("\"seq\":99"),
+        "the torn line stayed:\n{events}"
+    );
+    let id = incident.file_name().unwrap().to_string_lossy().into_owned();
+    let verify = common::run_opsdeck_env(
+        dir.path(),
+        ["log", "verify", &id],
+        &[("OPSDECK_DATA_DIR", &data)],
+    );
+    assert!(
+        verify.status.success(),
+        "{}{}",
+        verify.stdout,
+        verify.stderr
+    );
+}
