@@ -229,3 +229,61 @@ fn a_long_alert_name_gives_way_to_help_in_the_status_bar() {
         assert!(status.contains('…'), "{status:?}");
     }
 }
+
+/// The text inside the dialog titled `title`, its rows joined by spaces,
+/// so a sentence wrapped over rows can be found whole.
+fn dialog_text(screen: &str, title: &str) -> String {
+    let rows: Vec<Vec<char>> = screen.lines().map(|l| l.chars().collect()).collect();
+    let top = rows
+        .iter()
+        .position(|r| r.iter().collect::<String>().contains(title))
+        .unwrap_or_else(|| panic!("no dialog {title:?}:\n{screen}"));
+    let left = rows[top].iter().position(|c| *c == '┌').unwrap();
+    let right = left + rows[top][left..].iter().position(|c| *c == '┐').unwrap();
+    let inside: Vec<String> = rows[top + 1..]
+        .iter()
+        .take_while(|r| r[left] != '└')
+        .map(|r| r[left + 1..right].iter().collect::<String>())
+        .collect();
+    inside
+        .join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn what_the_panes_cut_shows_whole_with_i() {
+    let mut state = state(80, 24);
+    let error =
+        "runbooks/etcd/etcd.md:14:3: unknown key `htp` in check `etcd` (did you mean `http`?)";
+    update(
+        &mut state,
+        Event::ReloadFailed {
+            error: error.into(),
+        },
+    );
+    let before = screen(&state, 80, 24);
+    let status = before.lines().last().unwrap();
+    assert!(
+        status.contains('…') && status.contains("i whole") && status.contains("? help"),
+        "a cut status line says where it is whole: {status:?}"
+    );
+    assert!(!before.contains("(after a retry)"), "{before}");
+    key(&mut state, Key::char('i'));
+    let details = dialog_text(&screen(&state, 80, 24), "Details, whole");
+    for whole in [
+        "connection refused by 127.0.0.1:1 while asking for /health (after a retry)",
+        "HTTP 503 from /readyz: etcd cluster is unavailable or misconfigured",
+        "(did you mean `http`?) · showing the last good version",
+    ] {
+        assert!(
+            details.contains(whole),
+            "{whole:?} not whole in:\n{details}"
+        );
+    }
+    // Any other key closes it, and nothing else happened.
+    key(&mut state, Key::char('q'));
+    assert_eq!(state.overlay, None);
+    assert!(state.reload_error.is_some());
+}

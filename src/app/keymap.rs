@@ -37,6 +37,7 @@ pub enum Action {
     Help,
     Quit,
     Values,
+    Details,
 }
 
 use Action::*;
@@ -69,6 +70,7 @@ const DEFAULTS: &[(Action, &[&str])] = &[
     (Help, &["?"]),
     (Quit, &["q"]),
     (Values, &["v"]),
+    (Details, &["i"]),
 ];
 
 impl Action {
@@ -101,6 +103,7 @@ impl Action {
             Help => "help",
             Quit => "quit",
             Values => "values",
+            Details => "details",
         }
     }
 

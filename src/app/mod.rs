@@ -2,6 +2,7 @@
 mod body_nav;
 pub mod closing;
 pub mod confirm;
+pub mod details;
 pub mod event;
 mod flow;
 pub mod health;

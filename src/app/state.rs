@@ -71,6 +71,8 @@ pub enum Overlay {
     Search(String),
     /// `v`: the values in force, the selected row's index.
     Values(usize),
+    /// `i`: what the panes cut, whole; the rows scrolled past.
+    Details(u16),
 }
 
 #[derive(Clone, Debug)]

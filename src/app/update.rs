@@ -137,8 +137,12 @@ fn on_key(state: &mut State, key: Key) -> Vec<Effect> {
     if let Some(overlay) = state.overlay.take() {
         return on_overlay_key(state, overlay, key);
     }
-    state.message = None;
-    let Some(action) = state.keymap.action(key, state.focus) else {
+    let action = state.keymap.action(key, state.focus);
+    // A key clears the message it answers, except the one that shows it whole.
+    if action != Some(Action::Details) {
+        state.message = None;
+    }
+    let Some(action) = action else {
         return Vec::new();
     };
     match action {
@@ -150,6 +154,7 @@ fn on_key(state: &mut State, key: Key) -> Vec<Effect> {
         Action::Help => state.overlay = Some(Overlay::Help),
         Action::Escalation => state.overlay = Some(Overlay::Escalation),
         Action::Values => state.overlay = Some(Overlay::Values(0)),
+        Action::Details => state.overlay = Some(Overlay::Details(0)),
         Action::Search => super::search::open(state),
         Action::NextMatch => super::search::step(state, true),
         Action::PrevMatch => super::search::step(state, false),
@@ -219,6 +224,10 @@ fn on_overlay_key(state: &mut State, overlay: Overlay, key: Key) -> Vec<Effect> 
             Vec::new()
         }
         Overlay::Values(selected) => super::values::on_key(state, selected, key),
+        Overlay::Details(scroll) => {
+            super::details::on_key(state, scroll, key);
+            Vec::new()
+        }
         Overlay::Notice(text) => {
             let closes = matches!(key.code, KeyCode::Enter | KeyCode::Esc | KeyCode::Char('q'));
             if key.repeat || !closes {

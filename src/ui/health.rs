@@ -3,6 +3,7 @@
 use super::theme::Theme;
 use crate::app::State;
 use crate::app::health::CheckView;
+use crate::app::keymap::Action;
 use crate::health::Status;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -28,12 +29,14 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     // The most that fits for every check: errors whole, then cut to a line
     // with `…`, then without the sparkline, then the status lines alone.
     let mut checks = Vec::new();
+    let mut shown_detail = Detail::Whole;
     for detail in [
         Detail::Whole,
         Detail::Line,
         Detail::NoSparkline,
         Detail::StatusOnly,
     ] {
+        shown_detail = detail;
         checks = all_checks(state, width, detail, theme);
         if checks.iter().map(Vec::len).sum::<usize>() <= height {
             break;
@@ -63,11 +66,34 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         .borders(Borders::ALL)
         .title(title)
         .border_style(theme.border);
+    let mut said = Vec::new();
     if hidden > 0 {
-        block = block
-            .title_bottom(Line::styled(format!(" ▼ {hidden} more "), theme.accent).right_aligned());
+        said.push(format!("▼ {hidden} more"));
+    }
+    if hidden > 0 || cut_any(state, width, shown_detail) {
+        said.push(format!("{} whole", state.keymap.hint(Action::Details)));
+    }
+    if !said.is_empty() {
+        block = block.title_bottom(
+            Line::styled(format!(" {} ", said.join(" · ")), theme.accent).right_aligned(),
+        );
     }
     frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+/// Whether the pane cut a check's last result (when it could not give
+/// each a whole line) or an error of the playbook: `i` shows them whole.
+fn cut_any(state: &State, width: usize, detail: Detail) -> bool {
+    let room = width.saturating_sub(2);
+    let results_cut = detail != Detail::Whole
+        && state
+            .health
+            .iter()
+            .flat_map(|check| [check.last_error(), check.summary()])
+            .flatten()
+            .any(|text| super::fit::width(text) > room);
+    let broken_cut = (state.broken.checks.iter()).any(|error| super::fit::width(error) > room);
+    results_cut || broken_cut
 }
 
 /// The checks the playbook got wrong, each on a line cut with `…`.

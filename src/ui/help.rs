@@ -26,8 +26,10 @@ const ROWS: &[(&[Action], &str)] = &[
         &[Action::Run],
         "open the step; on a command: run it (confirm first)",
     ),
-    (&[Action::Open], "open the step's text"),
-    (&[Action::Back], "back to the step list"),
+    (
+        &[Action::Open, Action::Back],
+        "open the step's text / back to the step list",
+    ),
     (
         &[Action::PageUp, Action::PageDown],
         "scroll the step text or the output by a page",
@@ -38,6 +40,10 @@ const ROWS: &[(&[Action], &str)] = &[
     ),
     (&[Action::Note], "add a note to the incident log"),
     (&[Action::Escalation], "escalation contacts"),
+    (
+        &[Action::Details],
+        "what the panes cut with …, whole: status, health errors",
+    ),
     (
         &[Action::Values],
         "the values in force (secrets as dots); Enter changes one",

@@ -1,6 +1,7 @@
 //! Drawing: a pure function of `&State`. One file per pane.
 mod ansi_line;
 mod body;
+mod details;
 mod fit;
 mod health;
 mod help;

@@ -32,6 +32,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             ),
             theme.muted,
         ));
+        let hint = hint.wrap(ratatui::widgets::Wrap { trim: true });
         frame.render_widget(hint.block(block.title(" Output ")), area);
         return;
     };

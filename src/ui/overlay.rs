@@ -17,6 +17,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         Some(Overlay::Prompt(prompt)) => prompt_box(frame, area, prompt, theme),
         Some(Overlay::Escalation) => escalation(frame, area, state, theme),
         Some(Overlay::Values(selected)) => values(frame, area, state, *selected, theme),
+        Some(Overlay::Details(scroll)) => super::details::draw(frame, area, state, *scroll, theme),
         Some(Overlay::QuitWhileRunning) => popup(
             frame,
             area,
@@ -46,7 +47,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
 }
 
 /// Columns of a dialog on a screen of `area`.
-fn popup_width(area: Rect) -> u16 {
+pub(super) fn popup_width(area: Rect) -> u16 {
     area.width.saturating_sub(4).min(90)
 }
 

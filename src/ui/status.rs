@@ -37,12 +37,20 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     }
     let help = format!(" {} help ", state.keymap.hint(Action::Help));
     let mode = Span::styled(format!(" {} ", state.mode.label()), theme.status_bar);
-    let room = width.saturating_sub(fit::width(&mode.content) + fit::width(&help));
-    let said = match (&state.message, &state.reload_error) {
-        (Some(message), _) => Some(vec![Span::styled(
-            fit::end(&format!(" {message}"), room),
-            theme.accent,
-        )]),
+    let mut room = width.saturating_sub(fit::width(&mode.content) + fit::width(&help));
+    // Cut, a message says where it is whole.
+    let whole = format!(" {} whole ", state.keymap.hint(Action::Details));
+    let message = state.message.as_ref().map(|m| format!(" {m}"));
+    let too_long = match (&message, &state.reload_error) {
+        (Some(message), _) => fit::width(message) > room,
+        (None, Some(error)) => fit::width(error) + 3 > room,
+        (None, None) => false,
+    };
+    if too_long {
+        room = room.saturating_sub(fit::width(&whole));
+    }
+    let said = match (message, &state.reload_error) {
+        (Some(message), _) => Some(vec![Span::styled(fit::end(&message, room), theme.accent)]),
         (None, Some(error)) => Some(reload_error(error, room, theme)),
         (None, None) => None,
     };
@@ -50,6 +58,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         Some(said) => {
             let mut spans = vec![mode];
             spans.extend(said);
+            if too_long {
+                spans.push(Span::styled(whole, theme.muted));
+            }
             pad_to(&mut spans, width.saturating_sub(fit::width(&help)));
             spans.push(Span::styled(help, theme.muted));
             spans
