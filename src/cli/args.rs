@@ -149,6 +149,9 @@ pub enum CliCommand {
     Completions { shell: clap_complete::Shell },
     /// Print the man page (roff): `opsdeck man > opsdeck.1`.
     Man,
+    /// The background keeper of SSH connections that `exec` starts itself.
+    #[command(hide = true)]
+    SshKeeper { socket: PathBuf },
 }
 
 #[derive(Subcommand, Debug)]

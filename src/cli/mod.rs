@@ -32,6 +32,7 @@ pub fn main() -> ExitCode {
                 | CliCommand::Exec { .. }
                 | CliCommand::Health { .. }
                 | CliCommand::Drill { .. }
+                | CliCommand::SshKeeper { .. }
         )
     ) {
         restore_default_sigpipe();
@@ -79,6 +80,7 @@ pub fn main() -> ExitCode {
             crate::playbook::scaffold::write_new(&name, format == NewFormat::Yaml)
         }
         Some(CliCommand::Show { playbook, format }) => show::show(&playbook, format),
+        Some(CliCommand::SshKeeper { socket }) => crate::exec::keeper::server::serve(&socket),
         Some(CliCommand::Exec {
             playbook,
             command_id,

@@ -5,6 +5,7 @@
 //! entries (`plan::record`).
 
 use super::fanout::{HostEvent, fan_out};
+use super::keeper::KeptRunner;
 use super::outcome::HostResult;
 use super::ssh::{SshPool, SshRunner};
 use super::tail::Tail;
@@ -26,8 +27,14 @@ pub struct Ended {
     pub last_lines: Vec<String>,
 }
 
-/// A runner for each of the plan's targets, sharing `pool`'s connections.
-pub fn runners(plan: &Plan, playbook: &Playbook, pool: &SshPool) -> Vec<AnyRunner> {
+/// A runner for each of the plan's targets, sharing `pool`'s connections,
+/// or the keeper's when `keeper` names its socket.
+pub fn runners(
+    plan: &Plan,
+    playbook: &Playbook,
+    pool: &SshPool,
+    keeper: Option<&std::path::Path>,
+) -> Vec<AnyRunner> {
     plan.targets
         .iter()
         .map(|target| match target {
@@ -37,7 +44,10 @@ pub fn runners(plan: &Plan, playbook: &Playbook, pool: &SshPool) -> Vec<AnyRunne
                 }),
                 None => AnyRunner::Local(LocalRunner),
             },
-            Target::Ssh(ssh) => AnyRunner::Ssh(SshRunner::new(pool, ssh)),
+            Target::Ssh(ssh) => match keeper {
+                Some(socket) => AnyRunner::Kept(KeptRunner::new(socket, pool, ssh)),
+                None => AnyRunner::Ssh(SshRunner::new(pool, ssh)),
+            },
             Target::Prometheus => AnyRunner::Promql(PromqlRunner::for_playbook(playbook)),
         })
         .collect()

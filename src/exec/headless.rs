@@ -132,7 +132,9 @@ pub fn exec(path: &Path, playbook: &Playbook, command_id: &str, options: &ExecOp
         runtime.block_on(async {
             // Dropped at the end of this block: the master connections close.
             let pool = SshPool::from_env();
-            let runners = super::driver::runners(&plan, playbook, &pool);
+            // A keeper holds the connections for the next `exec`, as ControlPersist would.
+            let keeper = super::keeper::idle().and_then(|_| super::keeper::socket_path().ok());
+            let runners = super::driver::runners(&plan, playbook, &pool, keeper.as_deref());
             headless_run::run_streaming(&plan, runners, &redactor, &mut log).await
         })
     };

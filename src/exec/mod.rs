@@ -7,6 +7,7 @@ pub mod driver;
 pub mod fanout;
 pub mod headless;
 pub mod headless_run;
+pub mod keeper;
 pub mod lines;
 pub mod local;
 /// How a run ended is plan data (the core records it); runners produce it.

@@ -12,6 +12,8 @@ use tokio::sync::{mpsc, watch};
 pub enum AnyRunner {
     Local(LocalRunner),
     Ssh(SshRunner),
+    /// On an SSH host through the keeper (`opsdeck exec`).
+    Kept(crate::exec::keeper::KeptRunner),
     /// A `promql` block: a query against Prometheus, wherever `host` says.
     Promql(PromqlRunner),
     /// A Kubernetes command on this machine, held to its pinned context.
@@ -29,6 +31,7 @@ impl Runner for AnyRunner {
         match self {
             AnyRunner::Local(local) => local.run(script, timeout, output, cancel).await,
             AnyRunner::Ssh(ssh) => ssh.run(script, timeout, output, cancel).await,
+            AnyRunner::Kept(kept) => kept.run(script, timeout, output, cancel).await,
             AnyRunner::Promql(query) => query.run(script, timeout, output, cancel).await,
             AnyRunner::Kube(kube) => kube.run(script, timeout, output, cancel).await,
         }

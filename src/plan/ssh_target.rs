@@ -3,7 +3,7 @@
 use crate::playbook::model::HostGroup;
 use std::path::{Path, PathBuf};
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct SshTarget {
     /// The host as written in the playbook (a name, an address, or an ssh_config alias).
     pub host: String,

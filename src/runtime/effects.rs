@@ -256,7 +256,7 @@ impl Effects {
         all_secrets.extend(plan.secrets.iter().cloned());
         let task = console_run::ConsoleRun {
             run,
-            runners: driver::runners(&plan, playbook, &self.ssh),
+            runners: driver::runners(&plan, playbook, &self.ssh, None),
             plan,
             outputs,
             redactor: Redactor::new(all_secrets),

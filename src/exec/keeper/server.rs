@@ -1,0 +1,154 @@
+//! `opsdeck ssh-keeper SOCKET`: the background process. One lock makes it
+//! the only keeper of its socket; each client connection is one request,
+//! run on the shared pool, its output streamed back; a client that goes
+//! away cancels its run. It exits after the idle time with no client.
+
+use super::protocol::{self, Reply, Request};
+use crate::exec::Runner;
+use crate::exec::ssh::{SshPool, SshRunner};
+use std::os::fd::AsRawFd;
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncWriteExt, BufReader};
+use tokio::net::{UnixListener, UnixStream};
+use tokio::sync::{mpsc, watch};
+
+/// Serves until idle; the exit code of the hidden subcommand.
+pub fn serve(socket: &Path) -> u8 {
+    let Some(idle) = super::idle() else { return 0 };
+    let Ok(lock) = take_lock(socket) else {
+        // Another keeper holds it and answers on the socket.
+        return 0;
+    };
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(_) => return 1,
+    };
+    let code = runtime.block_on(listen(socket, idle));
+    let _ = std::fs::remove_file(socket);
+    drop(lock);
+    code
+}
+
+/// The lock file beside the socket, held for the keeper's life: with it,
+/// removing a stale socket and binding a new one cannot race another keeper.
+fn take_lock(socket: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .mode(0o600)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(socket.with_extension("lock"))?;
+    // SAFETY: flock on an open descriptor; no memory is passed.
+    if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    Ok(file)
+}
+
+async fn listen(socket: &Path, idle: Duration) -> u8 {
+    let _ = std::fs::remove_file(socket);
+    let listener = match UnixListener::bind(socket) {
+        Ok(listener) => listener,
+        Err(_) => return 1,
+    };
+    use std::os::unix::fs::PermissionsExt;
+    let _ = std::fs::set_permissions(socket, std::fs::Permissions::from_mode(0o600));
+    let pool = SshPool::from_env();
+    let busy = Arc::new(AtomicUsize::new(0));
+    let last_done = Arc::new(Mutex::new(Instant::now()));
+    // SAFETY: getuid(2) cannot fail and touches no memory.
+    let uid = unsafe { libc::getuid() };
+    let tick = (idle / 4).clamp(Duration::from_millis(50), Duration::from_secs(1));
+    loop {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            () = tokio::time::sleep(tick) => {
+                let since = last_done.lock().unwrap_or_else(|e| e.into_inner()).elapsed();
+                if busy.load(Ordering::SeqCst) == 0 && since >= idle {
+                    return 0;
+                }
+                continue;
+            }
+        };
+        let Ok((stream, _)) = accepted else { continue };
+        if stream.peer_cred().map(|c| c.uid()).ok() != Some(uid) {
+            continue;
+        }
+        let pool = pool.clone();
+        let busy = Arc::clone(&busy);
+        let last_done = Arc::clone(&last_done);
+        busy.fetch_add(1, Ordering::SeqCst);
+        tokio::spawn(async move {
+            answer(stream, &pool).await;
+            *last_done.lock().unwrap_or_else(|e| e.into_inner()) = Instant::now();
+            busy.fetch_sub(1, Ordering::SeqCst);
+        });
+    }
+}
+
+/// One client: its request, run, the output and the end sent back.
+async fn answer(stream: UnixStream, pool: &SshPool) {
+    let (read, mut write) = stream.into_split();
+    let mut read = BufReader::new(read);
+    let mut line = Vec::new();
+    let request: Request = match protocol::read(&mut read, &mut line).await {
+        Ok(Some(request)) => request,
+        Ok(None) => return,
+        Err(err) => {
+            let _ = send(&mut write, &Reply::error(&err)).await;
+            return;
+        }
+    };
+    let runner = SshRunner::new(pool, &request.target);
+    let (cancel_tx, cancel) = watch::channel(false);
+    let (tx, mut rx) = mpsc::channel(16);
+    let timeout = Duration::from_millis(request.timeout_ms);
+    let run = runner.run(&request.script, timeout, tx, cancel);
+    tokio::pin!(run);
+    let mut client_gone = Box::pin(async move {
+        // The client sends nothing more: any read that ends means it left.
+        let mut rest = Vec::new();
+        let _ = protocol::read::<Request, _>(&mut read, &mut rest).await;
+    });
+    let mut gone = false;
+    let finished = loop {
+        tokio::select! {
+            finished = &mut run => break finished,
+            Some(chunk) = rx.recv() => {
+                for frame in Reply::output(&chunk) {
+                    if !gone && send(&mut write, &frame).await.is_err() {
+                        gone = true;
+                        let _ = cancel_tx.send(true);
+                    }
+                }
+            }
+            () = &mut client_gone, if !gone => {
+                gone = true;
+                let _ = cancel_tx.send(true);
+            }
+        }
+    };
+    // Output sent before the end marker stays in order.
+    while let Ok(chunk) = rx.try_recv() {
+        for frame in Reply::output(&chunk) {
+            let _ = send(&mut write, &frame).await;
+        }
+    }
+    let reply = match &finished {
+        Ok(finished) => Reply::end(finished),
+        Err(err) => Reply::error(err),
+    };
+    let _ = send(&mut write, &reply).await;
+}
+
+async fn send(write: &mut tokio::net::unix::OwnedWriteHalf, reply: &Reply) -> std::io::Result<()> {
+    write.write_all(&protocol::encode(reply)?).await
+}
