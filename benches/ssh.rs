@@ -159,6 +159,47 @@ impl ControlMaster {
     }
 }
 
+/// opsdeck's own sharing across `exec`s: each round starts cold (a fresh
+/// control directory, so no keeper yet) and ends its keeper at the end, as
+/// `ssh -O exit` does for ControlMaster.
+struct Keeper {
+    dir: tempfile::TempDir,
+}
+
+impl Keeper {
+    fn new() -> Keeper {
+        let dir = tempfile::Builder::new()
+            .prefix("okp")
+            .tempdir_in("/tmp")
+            .unwrap();
+        Keeper { dir }
+    }
+
+    fn close(&self) {
+        let dir = self.dir.path().display().to_string();
+        let Ok(entries) = std::fs::read_dir("/proc") else {
+            return;
+        };
+        for pid in entries
+            .filter_map(Result::ok)
+            .filter_map(|e| e.file_name().to_str()?.parse::<i32>().ok())
+        {
+            let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+            let cmdline = String::from_utf8_lossy(&cmdline);
+            if cmdline.contains("ssh-keeper") && cmdline.contains(&dir) {
+                // SAFETY: kill(2) on the keeper this bench started; no memory is touched.
+                unsafe { libc::kill(pid, libc::SIGTERM) };
+                let gone = Instant::now();
+                while std::path::Path::new(&format!("/proc/{pid}")).exists()
+                    && gone.elapsed() < Duration::from_secs(10)
+                {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+            }
+        }
+    }
+}
+
 fn plain_ssh(config: &Path, host: &str, command: &str) -> Command {
     ssh_with(config, &[], host, command)
 }
@@ -188,9 +229,10 @@ fn wait_all(children: Vec<Child>) {
 }
 
 impl Bench {
-    fn exec(&self, id: &str) -> Command {
+    fn exec(&self, keeper: &Keeper, id: &str) -> Command {
         let mut command = opsdeck_exec(&self.dir, &[id, "--yes"]);
         command.env("OPSDECK_DATA_DIR", self.dir.join("data"));
+        command.env("XDG_RUNTIME_DIR", keeper.dir.path());
         command
     }
 
@@ -226,11 +268,13 @@ impl Bench {
                 }
                 started.elapsed()
             }));
+            let keeper = Keeper::new();
             exec.push(timed(|| {
                 for n in 0..DIAGNOSTICS.len() {
-                    run_to(self.exec(&format!("d{n}")), &out);
+                    run_to(self.exec(&keeper, &format!("d{n}")), &out);
                 }
             }));
+            keeper.close();
             let cm = ControlMaster::new(&self.config);
             let mut after_first = Duration::ZERO;
             master.push(timed(|| {
@@ -294,7 +338,9 @@ impl Bench {
         };
         let plain = |h: &str| plain_ssh(&self.config, h, "");
         for _ in 0..self.rounds {
-            one[0].push(timed(|| run_to(self.exec("all0"), &out)));
+            let keeper = Keeper::new();
+            one[0].push(timed(|| run_to(self.exec(&keeper, "all0"), &out)));
+            keeper.close();
             one[1].push(timed(|| parallel(&plain, ROUND_OF_FIVE[0])));
             let cm = ControlMaster::new(&self.config);
             let master = |h: &str| cm.ssh(h, "");
@@ -302,11 +348,13 @@ impl Bench {
             cm.close(&self.hosts);
 
             five[0].push(runtime.block_on(self.console_rounds()));
+            let keeper = Keeper::new();
             five[1].push(timed(|| {
                 for n in 0..ROUND_OF_FIVE.len() {
-                    run_to(self.exec(&format!("all{n}")), &out);
+                    run_to(self.exec(&keeper, &format!("all{n}")), &out);
                 }
             }));
+            keeper.close();
             five[2].push(timed(|| {
                 for command in ROUND_OF_FIVE {
                     parallel(&plain, command);

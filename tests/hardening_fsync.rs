@@ -178,8 +178,10 @@ fn every_event_write_is_synced_before_the_next_one() {
         );
         let trace = std::fs::read_to_string(&trace_file).unwrap();
         let (writes, found) = problems(&trace, &data.display().to_string());
+        // Opened with the confirmation, the start, the end; resumed: the
+        // confirmation with the start, the end.
         assert!(
-            writes >= 3,
+            writes >= 2,
             "the trace shows {writes} event writes; is strace -y naming paths?\n{trace}"
         );
         assert!(

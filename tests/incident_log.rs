@@ -333,3 +333,36 @@ fn the_markdown_export_reads_as_a_postmortem() {
         insta::assert_snapshot!(markdown);
     });
 }
+
+#[test]
+fn held_entries_go_in_with_the_next_event_or_when_the_log_is_dropped() {
+    let base = tempfile::tempdir().unwrap();
+    let log = IncidentLog::create(base.path(), "hold", opened("hold"), Redactor::default());
+    let dir = log.unwrap().dir().to_path_buf();
+    let events = dir.join(EVENTS_FILE);
+    let kinds = || -> Vec<String> {
+        let replayed = replay(&events).unwrap();
+        assert!(replayed.chain_break.is_none(), "{:?}", replayed.chain_break);
+        replayed.entries().map(|e| e.kind().to_string()).collect()
+    };
+
+    let mut resumed = IncidentLog::resume(&dir, Redactor::default()).unwrap();
+    resumed.hold(&[note(1)]);
+    assert_eq!(kinds(), ["opened"], "held, not yet written");
+    resumed.append(&note(2)).unwrap();
+    let lines = std::fs::read_to_string(&events).unwrap();
+    assert!(
+        lines.find("note number 1") < lines.find("note number 2"),
+        "in order: {lines}"
+    );
+    assert_eq!(kinds(), ["opened", "note", "note"]);
+
+    let mut resumed = IncidentLog::resume(&dir, Redactor::default()).unwrap();
+    resumed.hold(&[note(3)]);
+    drop(resumed);
+    assert_eq!(
+        kinds(),
+        ["opened", "note", "note", "note"],
+        "written on drop"
+    );
+}

@@ -104,11 +104,80 @@ pub fn list(base: &Path) -> Vec<Summary> {
     out
 }
 
+/// An open incident found for a playbook.
+#[derive(Debug)]
+pub struct Open {
+    pub id: String,
+    pub dir: PathBuf,
+    pub events: usize,
+}
+
 /// The newest incident still open for `playbook`, to offer resuming it.
-pub fn open_for(base: &Path, playbook: &str) -> Option<Summary> {
-    list(base)
-        .into_iter()
-        .find(|s| !s.closed && s.playbook == playbook)
+/// Every `exec` and console start asks, so no log is replayed: each is read
+/// (newest first) for its first line, its `closed` events and its count of
+/// lines, a scan at memory speed however many incidents the data dir holds.
+pub fn open_for(base: &Path, playbook: &str) -> Option<Open> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(base)
+        .ok()?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|dir| is_incident(dir))
+        .collect();
+    dirs.sort_by(|a, b| b.file_name().cmp(&a.file_name()));
+    dirs.into_iter().find_map(|dir| {
+        let bytes = read_events(&dir)?;
+        let first = bytes.split(|b| *b == b'\n').next()?;
+        let opened_for = match parse_entry(first) {
+            Some(Entry::Opened { playbook, .. }) => playbook,
+            // Not the usual first line: what the whole log says.
+            _ => summarize(&dir, &read(&dir).ok()?).playbook,
+        };
+        if opened_for != playbook || has_closed(&bytes) {
+            return None;
+        }
+        Some(Open {
+            id: dir.file_name()?.to_string_lossy().into_owned(),
+            events: bytes
+                .split(|b| *b == b'\n')
+                .filter(|l| l.ends_with(b"}"))
+                .count(),
+            dir,
+        })
+    })
+}
+
+/// `events.jsonl`'s bytes, read as `replay` reads it (no symlink, no FIFO).
+fn read_events(dir: &Path) -> Option<Vec<u8>> {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(dir.join(EVENTS_FILE))
+        .ok()?;
+    if !file.metadata().ok()?.is_file() {
+        return None;
+    }
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes).ok()?;
+    Some(bytes)
+}
+
+fn parse_entry(line: &[u8]) -> Option<Entry> {
+    serde_json::from_slice(line).ok()
+}
+
+/// Whether a `closed` event is in the log: only the lines holding its
+/// marker are parsed (a note quoting it has its quotes escaped).
+fn has_closed(bytes: &[u8]) -> bool {
+    memchr::memmem::find_iter(bytes, br#""kind":"closed""#).any(|at| {
+        let start = bytes[..at]
+            .iter()
+            .rposition(|b| *b == b'\n')
+            .map_or(0, |n| n + 1);
+        let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |n| at + n);
+        matches!(parse_entry(&bytes[start..end]), Some(Entry::Closed { .. }))
+    })
 }
 
 /// An incident by id, or by a unique prefix of it; only ever a directory
@@ -142,5 +211,59 @@ pub fn find(base: &Path, id: &str) -> Result<PathBuf, String> {
                 .collect::<Vec<_>>()
                 .join(", ")
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::incident::IncidentLog;
+    use crate::incident::redact::Redactor;
+
+    fn incident(base: &Path, playbook: &str, then: &[Entry]) -> PathBuf {
+        let opened = Entry::Opened {
+            title: "t".into(),
+            playbook: playbook.into(),
+            playbook_sha256: String::new(),
+            version: String::new(),
+            drill: false,
+        };
+        let mut log = IncidentLog::create(base, "t", opened, Redactor::default()).unwrap();
+        log.append_all(then).unwrap();
+        // Ids are to the second: the next one must sort after this one.
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+        log.dir().to_path_buf()
+    }
+
+    fn closed() -> Entry {
+        Entry::Closed {
+            summary: "fixed".into(),
+            mitigated_at: None,
+            mitigated_by: None,
+        }
+    }
+
+    #[test]
+    fn the_newest_open_incident_of_the_playbook_is_found_without_replaying() {
+        let base = tempfile::tempdir().unwrap();
+        let base = base.path();
+        // An alert's labels are Alertmanager's to choose: one says
+        // `"kind":"closed"` in the line, unescaped, inside its map.
+        let quoting = Entry::Alert {
+            alertname: "A".into(),
+            fingerprint: "f".into(),
+            starts_at: String::new(),
+            labels: [("kind".to_string(), "closed".to_string())].into(),
+            annotations: Default::default(),
+        };
+        let open_old = incident(base, "/pb.md", &[quoting.clone()]);
+        incident(base, "/pb.md", &[quoting, closed()]);
+        incident(base, "/other.md", &[]);
+        let found = open_for(base, "/pb.md").expect("the open one");
+        assert_eq!(found.dir, open_old, "a closed newer one is skipped");
+        assert_eq!(found.events, 2);
+        assert!(open_for(base, "/nothing.md").is_none());
+        let newest = incident(base, "/pb.md", &[]);
+        assert_eq!(open_for(base, "/pb.md").unwrap().dir, newest);
     }
 }

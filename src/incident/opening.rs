@@ -51,8 +51,9 @@ pub fn resume_or_create(opening: &Opening, redactor: Redactor) -> Result<Inciden
     resume_or_create_with(opening, redactor, &[])
 }
 
-/// Like [`resume_or_create`], then records `then` (written with `opened`,
-/// in one write and one fdatasync, when the incident is new).
+/// Like [`resume_or_create`], then records `then`: with `opened`, in one
+/// write and one fdatasync, when the incident is new; with the next event
+/// (a command's start), in its write and fdatasync, when it is resumed.
 pub fn resume_or_create_with(
     opening: &Opening,
     redactor: Redactor,
@@ -63,9 +64,8 @@ pub fn resume_or_create_with(
         Some(open) => {
             let mut log = IncidentLog::resume(&open.dir, redactor)?;
             wire_notifier(&mut log, opening.notify);
-            if !then.is_empty() {
-                log.append_all(then)?;
-            }
+            // In the next event's write and fdatasync (a command's start).
+            log.hold(then);
             Ok(log)
         }
         None => create_with(opening, redactor, then),

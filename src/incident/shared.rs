@@ -81,6 +81,16 @@ pub fn catch_up(file: &File, known_len: u64) -> std::io::Result<Option<Tail>> {
     })))
 }
 
+/// The chain's end (last seq, its hash, the log's length) when the log of
+/// `dir`, `len` bytes long, ends with a whole line that is its head's event;
+/// `None` whenever anything else is found.
+pub fn whole_at_head(dir: &std::path::Path, file: &File, len: u64) -> Option<(u64, String, u64)> {
+    let head = super::head::read(dir).ok()??;
+    let tail = catch_up(file, 0).ok()??;
+    let (seq, hash) = tail.last?;
+    (tail.len == len && seq == head.seq && hash == head.hash).then_some((seq, hash, len))
+}
+
 /// The last whole event line in `from..to`, with the length up to its end;
 /// `at_line_start` says whether a line begins at `from`.
 fn last_event(

@@ -194,6 +194,9 @@ pub struct IncidentLog {
     /// The lines of the first events of an incident this process started
     /// (its `opened`), posted once a webhook is attached.
     unposted: Vec<String>,
+    /// Entries that go in with the next event, in its write and fdatasync
+    /// ([`IncidentLog::hold`]); written on drop if none comes.
+    held: Vec<Entry>,
 }
 
 impl IncidentLog {
@@ -292,6 +295,13 @@ impl IncidentLog {
         // Read and repaired under the lock: a line another opsdeck is
         // writing at this moment is not a torn one.
         let lock = super::shared::lock(&file).map_err(|e| LogError::io("lock", &events, e))?;
+        // The usual case, a log that ends whole at its head, is taken as it
+        // is: only a crash (a torn line, a head behind or ahead) needs the
+        // whole log replayed. Edits in the middle are `log verify`'s to find.
+        if let Some(chain) = super::shared::whole_at_head(dir, &file, meta.len()) {
+            drop(lock);
+            return IncidentLog::with_file(dir.to_path_buf(), file, chain, redactor);
+        }
         let mut bytes = Vec::new();
         (&file)
             .read_to_end(&mut bytes)
@@ -357,6 +367,7 @@ impl IncidentLog {
             len,
             actor: actor(),
             redactor,
+            held: Vec::new(),
             notifier: None,
             unposted: Vec::new(),
         })
@@ -413,6 +424,13 @@ impl IncidentLog {
     /// command's confirmation) in one write and one fdatasync; returns the
     /// last one's `seq` once all are durable.
     pub fn append_all(&mut self, entries: &[Entry]) -> Result<u64, LogError> {
+        let mut held = std::mem::take(&mut self.held);
+        let entries = if held.is_empty() {
+            entries
+        } else {
+            held.extend_from_slice(entries);
+            &held[..]
+        };
         let written = self.write_events(entries)?;
         for (entry, (seq, hash)) in entries.iter().zip(&written) {
             self.notify(entry, *seq, hash)?;
@@ -422,6 +440,14 @@ impl IncidentLog {
 
     /// `entries` in one write and one fdatasync, then the head after them;
     /// each one's seq and hash.
+    /// Records `entries` with the next event, in its one write and
+    /// fdatasync: `exec`'s confirmation goes in with its command's start.
+    /// What is held was never acknowledged to anyone; it is written when
+    /// the log is dropped if no event comes.
+    pub fn hold(&mut self, entries: &[Entry]) {
+        self.held.extend_from_slice(entries);
+    }
+
     fn write_events(&mut self, entries: &[Entry]) -> Result<Vec<(u64, String)>, LogError> {
         let path = self.dir.join(EVENTS_FILE);
         let lock = super::shared::lock(&self.file)
@@ -582,6 +608,15 @@ impl IncidentLog {
 }
 
 /// sha256 over the record without its own hash; keys are sorted, so the text is canonical.
+impl Drop for IncidentLog {
+    fn drop(&mut self) {
+        if !self.held.is_empty() {
+            // Nobody to tell of a failure here; `exec` has said its result.
+            let _ = self.append_all(&[]);
+        }
+    }
+}
+
 pub fn chain_hash(record: &Map<String, Value>) -> Result<String, serde_json::Error> {
     let text = serde_json::to_string(record)?;
     let digest = Sha256::digest(text.as_bytes());

@@ -13,6 +13,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncWriteExt, BufReader};
 use tokio::net::{UnixListener, UnixStream};
+use tokio::signal::unix::{Signal, SignalKind};
 use tokio::sync::{mpsc, watch};
 
 /// Serves until idle; the exit code of the hidden subcommand.
@@ -67,9 +68,14 @@ async fn listen(socket: &Path, idle: Duration) -> u8 {
     // SAFETY: getuid(2) cannot fail and touches no memory.
     let uid = unsafe { libc::getuid() };
     let tick = (idle / 4).clamp(Duration::from_millis(50), Duration::from_secs(1));
+    // A TERM or HUP (a logout, `kill`) ends it cleanly: the masters are closed.
+    let mut term = signal(SignalKind::terminate());
+    let mut hangup = signal(SignalKind::hangup());
     loop {
         let accepted = tokio::select! {
             accepted = listener.accept() => accepted,
+            Some(()) = recv(&mut term) => return 0,
+            Some(()) = recv(&mut hangup) => return 0,
             () = tokio::time::sleep(tick) => {
                 let since = last_done.lock().unwrap_or_else(|e| e.into_inner()).elapsed();
                 if busy.load(Ordering::SeqCst) == 0 && since >= idle {
@@ -147,6 +153,18 @@ async fn answer(stream: UnixStream, pool: &SshPool) {
         Err(err) => Reply::error(err),
     };
     let _ = send(&mut write, &reply).await;
+}
+
+fn signal(kind: SignalKind) -> Option<Signal> {
+    tokio::signal::unix::signal(kind).ok()
+}
+
+/// The next `signal`; never, when it could not be watched.
+async fn recv(signal: &mut Option<Signal>) -> Option<()> {
+    match signal {
+        Some(signal) => signal.recv().await,
+        None => std::future::pending().await,
+    }
 }
 
 async fn send(write: &mut tokio::net::unix::OwnedWriteHalf, reply: &Reply) -> std::io::Result<()> {
