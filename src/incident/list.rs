@@ -256,7 +256,7 @@ mod tests {
             labels: [("kind".to_string(), "closed".to_string())].into(),
             annotations: Default::default(),
         };
-        let open_old = incident(base, "/pb.md", &[quoting.clone()]);
+        let open_old = incident(base, "/pb.md", std::slice::from_ref(&quoting));
         incident(base, "/pb.md", &[quoting, closed()]);
         incident(base, "/other.md", &[]);
         let found = open_for(base, "/pb.md").expect("the open one");
