@@ -31,7 +31,7 @@ fn main() {
     )
     .unwrap();
     let bin = common::opsdeck_bin();
-    let stages: [(&str, Stage); 5] = [
+    let stages: [(&str, Stage); 6] = [
         (
             "sh -c 'echo hi'",
             Box::new(|| {
@@ -61,6 +61,14 @@ fn main() {
             Box::new(|| opsdeck_exec(dir, &["hi", "--dry-run"])),
         ),
         ("opsdeck exec", Box::new(|| opsdeck_exec(dir, &["hi"]))),
+        (
+            "opsdeck exec, incident open",
+            Box::new(|| {
+                let mut c = opsdeck_exec(dir, &["hi"]);
+                c.env("OPSDECK_DATA_DIR", dir.join("resumed"));
+                c
+            }),
+        ),
     ];
     let mut samples: Vec<Vec<Duration>> = vec![Vec::new(); stages.len()];
     let mut floor = Vec::new();
@@ -84,6 +92,17 @@ fn main() {
         name: "exec-trivial-command",
         ours_name: "opsdeck exec",
         ours: medians[4],
+        baseline_name: "sh -c 'echo hi'",
+        baseline: medians[0],
+        target: Some(TARGET),
+    }
+    .print();
+    // The usual case in an incident: a command after the first, appended to
+    // the incident it opened (its log grows by three events a run).
+    Figure {
+        name: "exec-trivial-command-incident-open",
+        ours_name: "opsdeck exec",
+        ours: medians[5],
         baseline_name: "sh -c 'echo hi'",
         baseline: medians[0],
         target: Some(TARGET),

@@ -228,3 +228,51 @@ fn stop_keeper(socket: &Path) {
         processes_with(&["ssh-keeper", &socket.display().to_string()]).is_empty()
     });
 }
+
+#[test]
+fn a_pipe_the_exec_inherited_is_not_held_open_by_the_keeper() {
+    let Some(sshd) =
+        ssh_support::start_or_skip("a_pipe_the_exec_inherited_is_not_held_open_by_the_keeper")
+    else {
+        return;
+    };
+    let setup = Setup::new(&sshd);
+    // A caller's pipe without close-on-exec, as a build tool's jobserver or
+    // a shell's `3>` gives its children.
+    let (mut reader, writer) = std::io::pipe().unwrap();
+    let leaked = std::os::fd::AsRawFd::as_raw_fd(&writer);
+    let mut exec = Command::new(env!("CARGO_BIN_EXE_opsdeck"));
+    exec.args(["exec", "pb.md", "hello"])
+        .current_dir(setup.dir.path())
+        .envs(setup.env())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    // SAFETY: dup2(2) in the child before exec; async-signal-safe.
+    unsafe {
+        std::os::unix::process::CommandExt::pre_exec(&mut exec, move || {
+            if libc::dup2(leaked, 9) < 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let status = exec.status().unwrap();
+    assert!(status.success());
+    drop(writer);
+    let socket = setup.socket().expect("a keeper socket");
+    assert!(
+        !processes_with(&["ssh-keeper", &socket.display().to_string()]).is_empty(),
+        "the keeper lives on"
+    );
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut rest = Vec::new();
+        let _ = std::io::Read::read_to_end(&mut reader, &mut rest);
+        let _ = tx.send(());
+    });
+    assert!(
+        rx.recv_timeout(Duration::from_secs(2)).is_ok(),
+        "the caller's pipe stays open while the keeper lives"
+    );
+}

@@ -4,7 +4,7 @@ use super::headless_run;
 use super::ssh::SshPool;
 use crate::incident::{self, Entry, IncidentLog, redact::Redactor};
 use crate::plan::values::env_values_of;
-use crate::plan::{self, Danger, Mode, Plan, Planned, Refusal, Request};
+use crate::plan::{self, Danger, Mode, Plan, Planned, Refusal, Request, Target};
 use crate::playbook::Playbook;
 use crate::terminal_text::{Keep, sanitise};
 use std::collections::BTreeMap;
@@ -133,7 +133,10 @@ pub fn exec(path: &Path, playbook: &Playbook, command_id: &str, options: &ExecOp
             // Dropped at the end of this block: the master connections close.
             let pool = SshPool::from_env();
             // A keeper holds the connections for the next `exec`, as ControlPersist would.
-            let keeper = super::keeper::idle().and_then(|_| super::keeper::socket_path().ok());
+            let over_ssh = plan.targets.iter().any(|t| matches!(t, Target::Ssh(_)));
+            let keeper = (over_ssh && super::keeper::idle().is_some())
+                .then(super::keeper::socket_path)
+                .and_then(Result::ok);
             let runners = super::driver::runners(&plan, playbook, &pool, keeper.as_deref());
             headless_run::run_streaming(&plan, runners, &redactor, &mut log).await
         })

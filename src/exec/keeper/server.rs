@@ -18,6 +18,13 @@ use tokio::sync::{mpsc, watch};
 
 /// Serves until idle; the exit code of the hidden subcommand.
 pub fn serve(socket: &Path) -> u8 {
+    // It outlives the `exec` that started it: a descriptor that `exec` got
+    // without close-on-exec (a caller's pipe) must not stay open with it, or
+    // whoever reads that pipe waits for the keeper's idle end.
+    // SAFETY: closes descriptors only; nothing of ours is open yet.
+    unsafe {
+        libc::close_range(3, libc::c_uint::MAX, 0);
+    }
     let Some(idle) = super::idle() else { return 0 };
     let Ok(lock) = take_lock(socket) else {
         // Another keeper holds it and answers on the socket.
