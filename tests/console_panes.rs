@@ -287,3 +287,28 @@ fn what_the_panes_cut_shows_whole_with_i() {
     assert_eq!(state.overlay, None);
     assert!(state.reload_error.is_some());
 }
+
+#[test]
+fn a_check_id_too_long_for_the_health_pane_ends_with_an_ellipsis() {
+    let text = PLAYBOOK.replace("id: api,", "id: payments-api-readiness-probe,");
+    let parsed = opsdeck::playbook::parse(text.as_bytes(), opsdeck::playbook::Form::Markdown, "x");
+    let playbook = parsed.playbook.unwrap();
+    let mut state = State::new(playbook, "x.md".into(), Mode::Live);
+    update(
+        &mut state,
+        Event::Resize {
+            width: 80,
+            height: 24,
+        },
+    );
+    let screen = screen(&state, 80, 24);
+    let row = screen
+        .lines()
+        .find(|l| l.contains("payments-api"))
+        .unwrap_or_else(|| panic!("{screen}"));
+    assert!(
+        row.contains("payments-api-read…│"),
+        "cut with a sign: {row}"
+    );
+    assert!(screen.contains("i whole"), "{screen}");
+}

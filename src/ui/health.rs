@@ -93,7 +93,9 @@ fn cut_any(state: &State, width: usize, detail: Detail) -> bool {
             .flatten()
             .any(|text| super::fit::width(text) > room);
     let broken_cut = (state.broken.checks.iter()).any(|error| super::fit::width(error) > room);
-    results_cut || broken_cut
+    // `✖ DOWN ` and the id: the status line's start.
+    let id_cut = (state.health.iter()).any(|check| super::fit::width(&check.id) + 7 > width);
+    results_cut || broken_cut || id_cut
 }
 
 /// The checks the playbook got wrong, each on a line cut with `…`.
@@ -202,11 +204,13 @@ fn check_lines(
         .last()
         .map(|ms| format!(" {ms}ms"))
         .unwrap_or_default();
-    let mut lines = vec![Line::from(vec![
+    // A long id ends with `…` at the pane's edge; `i` shows it whole.
+    let status = vec![
         Span::styled(format!("{label} "), style),
         Span::styled(check.id.clone(), theme.heading),
         Span::styled(format!("{latency}{since}"), theme.muted),
-    ])];
+    ];
+    let mut lines = vec![Line::from(super::fit::spans(status, width))];
     if detail_room == Detail::StatusOnly {
         return lines;
     }
