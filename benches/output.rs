@@ -73,6 +73,9 @@ fn main() {
         let figure = bench_case(&case, name, baseline_name, script, target, rounds);
         check_output_file(&case, name.contains("log-lines"));
         figure.print();
+        if name == "exec-cat-5M-log-lines" {
+            pipe_floor(&case, script, &figure, rounds);
+        }
         memory.push(peak_memory(&case, name, script));
     }
     for line in memory {
@@ -133,6 +136,29 @@ fn bench_case(
         baseline: median(plain),
         target: Some(target),
     }
+}
+
+/// What reading a command's output costs any program at the least: the
+/// same `cat` through one pipe into a reader that only copies it out,
+/// beside the baseline that writes the file directly.
+fn pipe_floor(case: &Path, script: &str, baseline: &Figure, rounds: usize) {
+    let file = case.join("file");
+    let piped: Vec<_> = (0..rounds)
+        .map(|_| {
+            let mut shell = Command::new("sh");
+            shell.args(["-c", &format!("{script} | cat > {}", file.display())]);
+            timed(|| run_to(shell, &case.join("sh.out")))
+        })
+        .collect();
+    Figure {
+        name: "exec-cat-5M-log-lines-pipe-floor",
+        ours_name: "sh -c 'cat FILE | cat > file'",
+        ours: median(piped),
+        baseline_name: baseline.baseline_name,
+        baseline: baseline.baseline,
+        target: None,
+    }
+    .print();
 }
 
 /// The incident's output file holds every line, and (for the log lines) no

@@ -29,14 +29,22 @@ pub async fn run_streaming(
                 .and_then(|l| l.output_file(&plan.command_id, host).ok())
         })
         .collect();
-    let (tx, mut rx) = mpsc::channel(1024);
+    // Chunks are up to 64 KiB: 64 of them bound what waits here to 4 MiB.
+    let (tx, mut rx) = mpsc::channel(64);
     let (cancel_tx, cancel_rx) = watch::channel(false);
     let mut interrupt = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?;
     let drive = driver::drive(plan, runners, outputs, redactor, cancel_rx, tx);
     tokio::pin!(drive);
     let mut drive_done = false;
     let mut results: Vec<Option<HostResult>> = vec![None; plan.hosts.len()];
-    let mut stdout = std::io::stdout().lock();
+    // A chunk and its newline in one write (stdout alone is line-buffered:
+    // two), flushed after each chunk so output still streams.
+    let mut stdout = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
+    // Asked once: a flood comes in thousands of chunks.
+    let terminals = (
+        std::io::stdout().is_terminal(),
+        std::io::stderr().is_terminal(),
+    );
     loop {
         let report = tokio::select! {
             () = &mut drive, if !drive_done => { drive_done = true; continue; }
@@ -52,7 +60,8 @@ pub async fn run_streaming(
             }
             HostEvent::Output { host, chunk } => {
                 let label = labelled.then_some(plan.hosts[host].as_str());
-                let _ = print(&chunk, label, &mut stdout);
+                let _ = print(&chunk, label, &mut stdout, terminals);
+                let _ = stdout.flush();
             }
             HostEvent::Finished {
                 host,
@@ -105,13 +114,18 @@ pub async fn run_streaming(
 /// Our stdout or stderr, `host | ` before each line when several hosts run.
 /// Only text gets through, and colours when that stream is a terminal: the
 /// output cannot set the clipboard, the title or move the cursor.
-fn print(chunk: &Chunk, label: Option<&str>, stdout: &mut impl Write) -> std::io::Result<()> {
+fn print(
+    chunk: &Chunk,
+    label: Option<&str>,
+    stdout: &mut impl Write,
+    (stdout_terminal, stderr_terminal): (bool, bool),
+) -> std::io::Result<()> {
     let mut stderr;
     let (out, terminal): (&mut dyn Write, bool) = match chunk.stream {
-        Stream::Stdout => (stdout, std::io::stdout().is_terminal()),
+        Stream::Stdout => (stdout, stdout_terminal),
         Stream::Stderr => {
             stderr = std::io::stderr().lock();
-            (&mut stderr, std::io::stderr().is_terminal())
+            (&mut stderr, stderr_terminal)
         }
     };
     let keep = if terminal { Keep::Colours } else { Keep::Text };

@@ -36,6 +36,23 @@ const AFTER_EXIT_BYTES: usize = 4 * 1024 * 1024;
 pub const HELD_OPEN_NOTE: &str =
     "opsdeck: output still open: a background process holds it; stopped reading";
 
+/// The stdout pipe's capacity: a flood's writer blocks, and wakes the
+/// reader, 16 times less often than with the default 64 KiB.
+const PIPE_BYTES: usize = 1 << 20;
+
+/// Asks for a [`PIPE_BYTES`] pipe; where the system says no (a lower
+/// `pipe-max-size`), the pipe stays as it was.
+fn widen_pipe(pipe: &impl std::os::fd::AsRawFd) {
+    // SAFETY: fcntl on a descriptor we own; no memory is passed.
+    unsafe {
+        libc::fcntl(
+            pipe.as_raw_fd(),
+            libc::F_SETPIPE_SZ,
+            PIPE_BYTES as libc::c_int,
+        );
+    }
+}
+
 pub struct LocalRunner;
 
 impl Runner for LocalRunner {
@@ -71,6 +88,9 @@ pub(crate) async fn run_with_env(
             .kill_on_drop(true)
             .spawn()?;
         let group = child.id().map(|pid| pid as i32);
+        if let Some(out) = &child.stdout {
+            widen_pipe(out);
+        }
         // Set once the shell is gone: how long the pumps may still wait on their pipes.
         let (gone, gone_rx) = watch::channel(None);
         let stdout = child
@@ -188,6 +208,7 @@ async fn pump(
     mut gone: watch::Receiver<Option<Duration>>,
 ) -> Drained {
     let mut splitter = ChunkSplitter::default();
+    // Chunks stay small: channels of them bound memory by their count.
     let mut buffer = vec![0u8; 64 * 1024];
     let mut texts = Vec::new();
     // Read-wait time left, and bytes read, since the shell was gone.

@@ -23,6 +23,10 @@ const CUT_LINE_ROOM: u64 = 64;
 /// Output files are private, created so (not chmod'ed after).
 const FILE_MODE: u32 = 0o600;
 
+/// Larger than a chunk of output (~64 KiB): a chunk and its newline go to
+/// the file in one write, not two.
+const WRITE_BUFFER: usize = 128 * 1024;
+
 pub struct OutputFile {
     path: PathBuf,
     /// Relative to the incident directory, as recorded in events.
@@ -85,7 +89,7 @@ impl OutputFile {
         Ok(OutputFile {
             path,
             name,
-            writer: BufWriter::new(file),
+            writer: BufWriter::with_capacity(WRITE_BUFFER, file),
             redactor,
             head_room: half.saturating_sub(CUT_LINE_ROOM),
             head: 0,
@@ -167,7 +171,7 @@ impl TailSegments {
                 .map_err(|e| LogError::io("create the output file's tail", &path, e))?;
             Ok(Segment {
                 path,
-                writer: BufWriter::new(file),
+                writer: BufWriter::with_capacity(WRITE_BUFFER, file),
                 len: 0,
             })
         };

@@ -6,7 +6,7 @@ use crate::app::details::{Tone, lines};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, scroll: u16, theme: &Theme) {
     let width = super::overlay::popup_width(area);
@@ -45,16 +45,13 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, scroll: u16, theme: &T
         },
         theme.muted,
     ));
-    let rect = Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + (area.height - height) / 2,
-        width,
-        height,
-    };
-    frame.render_widget(Clear, rect);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(" Details, whole ")
-        .border_style(theme.border_focused);
-    frame.render_widget(Paragraph::new(shown).block(block).style(theme.text), rect);
+    super::overlay::boxed(
+        frame,
+        area,
+        (width, height),
+        " Details, whole ",
+        theme.border_focused,
+        Paragraph::new(shown),
+        theme,
+    );
 }

@@ -64,6 +64,28 @@ fn popup(
     // Wrapped lines take more rows: count them so the buttons are never cut off.
     let rows: usize = lines.iter().map(|l| l.width().div_ceil(inner).max(1)).sum();
     let height = (rows as u16 + 2).min(area.height);
+    let paragraph = Paragraph::new(lines).wrap(Wrap { trim: false });
+    boxed(
+        frame,
+        area,
+        (width, height),
+        title,
+        border,
+        paragraph,
+        theme,
+    );
+}
+
+/// `paragraph` in a bordered box of `size` centred on `area`, over what is there.
+pub(super) fn boxed(
+    frame: &mut Frame,
+    area: Rect,
+    (width, height): (u16, u16),
+    title: &str,
+    border: ratatui::style::Style,
+    paragraph: Paragraph,
+    theme: &Theme,
+) {
     let rect = Rect {
         x: area.x + (area.width - width) / 2,
         y: area.y + (area.height - height) / 2,
@@ -75,13 +97,7 @@ fn popup(
         .borders(Borders::ALL)
         .title(title.to_string())
         .border_style(border);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false })
-            .style(theme.text),
-        rect,
-    );
+    frame.render_widget(paragraph.block(block).style(theme.text), rect);
 }
 
 fn confirm(frame: &mut Frame, area: Rect, dialog: &Confirm, state: &State, theme: &Theme) {
