@@ -132,19 +132,20 @@ pub fn encode<T: Serialize>(message: &T) -> io::Result<Vec<u8>> {
 
 /// The next message, `None` at a clean end of stream. A line longer than
 /// [`MAX_LINE`] or not a message is an error, never a panic or a hang on
-/// memory.
+/// memory. Cancel-safe: a line read in part stays in `line` for the next
+/// call, which goes on with it.
 pub async fn read<T, R>(reader: &mut R, line: &mut Vec<u8>) -> io::Result<Option<T>>
 where
     T: for<'de> Deserialize<'de>,
     R: AsyncBufRead + Unpin,
 {
-    line.clear();
     loop {
         let available = reader.fill_buf().await?;
         if available.is_empty() {
             return if line.is_empty() {
                 Ok(None)
             } else {
+                line.clear();
                 Err(io::Error::new(
                     io::ErrorKind::UnexpectedEof,
                     "the keeper's line was cut off",
@@ -156,6 +157,7 @@ where
             None => (available.len(), false),
         };
         if line.len() + taken > MAX_LINE + 1 {
+            line.clear();
             return Err(io::Error::new(
                 io::ErrorKind::InvalidData,
                 format!("a message over {MAX_LINE} bytes"),
@@ -164,7 +166,9 @@ where
         line.extend_from_slice(&available[..taken]);
         reader.consume(taken);
         if done {
-            let message = serde_json::from_slice(line).map_err(|err| {
+            let parsed = serde_json::from_slice(line);
+            line.clear();
+            let message = parsed.map_err(|err| {
                 io::Error::new(
                     io::ErrorKind::InvalidData,
                     format!("not a keeper message: {err}"),
@@ -207,6 +211,21 @@ mod tests {
         let text = "é".repeat(FRAME_TEXT);
         let frames = texts(&text);
         assert_eq!(frames.concat(), text);
+    }
+
+    #[tokio::test]
+    async fn a_read_cancelled_mid_line_goes_on_with_it() {
+        use tokio::io::AsyncWriteExt;
+        let (mut writer, reader) = tokio::io::duplex(64);
+        let mut reader = tokio::io::BufReader::new(reader);
+        let mut line = Vec::new();
+        writer.write_all(b"{\"stdout\": \"hel").await.unwrap();
+        let wait = std::time::Duration::from_millis(50);
+        let cut = tokio::time::timeout(wait, read::<Reply, _>(&mut reader, &mut line)).await;
+        assert!(cut.is_err(), "no whole line yet");
+        writer.write_all(b"lo\"}\n").await.unwrap();
+        let whole = read::<Reply, _>(&mut reader, &mut line).await.unwrap();
+        assert!(matches!(whole, Some(Reply::Stdout(t)) if t == "hello"));
     }
 
     #[tokio::test]
