@@ -53,6 +53,16 @@ impl Setup {
         run_opsdeck_env(self.dir.path(), ["exec", "pb.md", id], &env)
     }
 
+    /// The socket's path after an exec started a keeper and it was killed
+    /// (its socket file removed): free for what a test puts there.
+    fn keeper_gone(&self) -> PathBuf {
+        assert_eq!(self.exec("hello").status.code(), Some(0));
+        let socket = self.socket().unwrap();
+        stop_keeper(&socket);
+        std::fs::remove_file(&socket).unwrap();
+        socket
+    }
+
     /// The keeper's socket, once one was started.
     fn socket(&self) -> Option<PathBuf> {
         std::fs::read_dir(self.dir.path().join("run/opsdeck"))
@@ -97,7 +107,7 @@ fn later_execs_reuse_the_first_connection_and_the_keeper_leaves_when_idle() {
     let setup = Setup::new(&sshd);
     for n in 0..5 {
         let out = setup.exec("hello");
-        let stdout = out.stdout.clone();
+        let stdout = &out.stdout;
         assert_eq!(out.status.code(), Some(0), "exec {n}: {out:?}");
         assert!(stdout.contains("hello from"), "exec {n}: {stdout}");
     }
@@ -167,14 +177,11 @@ fn a_file_planted_at_the_socket_is_replaced_not_trusted() {
         return;
     };
     let setup = Setup::new(&sshd);
-    assert_eq!(setup.exec("hello").status.code(), Some(0));
-    let socket = setup.socket().unwrap();
-    stop_keeper(&socket);
-    std::fs::remove_file(&socket).unwrap();
+    let socket = setup.keeper_gone();
     std::fs::write(&socket, "not a socket").unwrap();
     let out = setup.exec("hello");
     assert_eq!(out.status.code(), Some(0), "{out:?}");
-    assert!(out.stdout.clone().contains("hello from"));
+    assert!(out.stdout.contains("hello from"));
 }
 
 #[test]
@@ -185,10 +192,7 @@ fn a_server_speaking_garbage_at_the_socket_is_an_error_said_once() {
         return;
     };
     let setup = Setup::new(&sshd);
-    assert_eq!(setup.exec("hello").status.code(), Some(0));
-    let socket = setup.socket().unwrap();
-    stop_keeper(&socket);
-    let _ = std::fs::remove_file(&socket);
+    let socket = setup.keeper_gone();
     for garbage in [
         &b"{\"stdout\": \"forged\"}\n{\"end\": 12}\n"[..],
         &vec![b'x'; 5 << 20][..],
@@ -202,7 +206,7 @@ fn a_server_speaking_garbage_at_the_socket_is_an_error_said_once() {
         });
         let out = setup.exec("hello");
         server.join().unwrap();
-        let stderr = out.stderr.clone();
+        let stderr = &out.stderr;
         assert_ne!(out.status.code(), Some(0), "{stderr}");
         assert_ne!(out.status.code(), Some(101), "a panic: {stderr}");
         assert!(stderr.contains("web1"), "the host is named: {stderr}");
