@@ -72,7 +72,9 @@ pub fn run(args: AlertsArgs) -> u8 {
         && std::io::stdout().is_terminal()
         && !listing.groups.is_empty()
     {
-        return super::alerts_open::pick_and_open(&listing, &library, &url);
+        // Back from a console, the list is Alertmanager's as it is then.
+        let refresh = || runtime().and_then(|rt| rt.block_on(fetch(&client)));
+        return super::alerts_open::pick_and_open(listing, &library, &url, &refresh);
     }
     print!("{}", text(&listing, &library, std::time::SystemTime::now()));
     EXIT_OK

@@ -7,24 +7,32 @@ use crate::alerts::open::*;
 use std::path::Path;
 
 /// The alert picker on the terminal; Enter opens the console on the chosen
-/// alert's playbook, and quitting the console comes back to the list (a
-/// signal or a failure ends both).
-pub fn pick_and_open(listing: &Listing, library: &Library, alertmanager: &str) -> u8 {
-    let alerts: Vec<&Alert> = listing.alerts().collect();
-    if alerts.is_empty() {
-        return super::alerts::EXIT_OK;
-    }
+/// alert's playbook, and quitting the console comes back to the list as
+/// `refresh` finds it then (claims made, alerts resolved or new), the same
+/// alert selected (a signal or a failure ends both).
+pub fn pick_and_open(
+    mut listing: Listing,
+    library: &Library,
+    alertmanager: &str,
+    refresh: &dyn Fn() -> Result<Listing, String>,
+) -> u8 {
     let mut selected = 0;
     loop {
-        let entries = super::alerts_picker::entries(listing, library, std::time::SystemTime::now());
-        let chosen = match super::alerts_picker::run(entries, selected) {
+        let alerts: Vec<Alert> = listing.alerts().cloned().collect();
+        if alerts.is_empty() {
+            println!("opsdeck alerts: no alert is firing now");
+            return super::alerts::EXIT_OK;
+        }
+        let entries =
+            super::alerts_picker::entries(&listing, library, std::time::SystemTime::now());
+        let chosen = match super::alerts_picker::run(entries, selected.min(alerts.len() - 1)) {
             Ok(chosen) => chosen,
             Err(message) => {
                 eprintln!("opsdeck alerts: {message}");
                 return super::alerts::EXIT_ERROR;
             }
         };
-        let Some((n, alert)) = chosen.and_then(|n| Some((n, *alerts.get(n)?))) else {
+        let Some((n, alert)) = chosen.and_then(|n| Some((n, alerts.get(n)?))) else {
             return super::alerts::EXIT_OK;
         };
         // The picker opens only alerts that have a playbook.
@@ -36,6 +44,15 @@ pub fn pick_and_open(listing: &Listing, library: &Library, alertmanager: &str) -
             return code;
         }
         selected = n;
+        // Alertmanager out of reach: the list as it was is still worth showing.
+        if let Ok(fresh) = refresh() {
+            let fingerprint = &alert.fingerprint;
+            selected = fresh
+                .alerts()
+                .position(|a| &a.fingerprint == fingerprint)
+                .unwrap_or(n);
+            listing = fresh;
+        }
     }
 }
 
