@@ -280,3 +280,23 @@ fn a_pipe_the_exec_inherited_is_not_held_open_by_the_keeper() {
         "the caller's pipe stays open while the keeper lives"
     );
 }
+
+#[test]
+fn a_client_that_says_nothing_does_not_keep_the_keeper_alive() {
+    let Some(sshd) =
+        ssh_support::start_or_skip("a_client_that_says_nothing_does_not_keep_the_keeper_alive")
+    else {
+        return;
+    };
+    let setup = Setup::new(&sshd);
+    assert_eq!(setup.exec("hello").status.code(), Some(0));
+    let socket = setup.socket().unwrap();
+    // Connected, silent, never closed: the keeper drops it after its wait
+    // for a request, then leaves when idle (3 s here).
+    let _silent = std::os::unix::net::UnixStream::connect(&socket).unwrap();
+    wait_until(
+        "the keeper leaves despite a silent client",
+        Duration::from_secs(25),
+        || processes_with(&["ssh-keeper", &socket.display().to_string()]).is_empty(),
+    );
+}

@@ -16,6 +16,9 @@ use tokio::net::{UnixListener, UnixStream};
 use tokio::signal::unix::{Signal, SignalKind};
 use tokio::sync::{mpsc, watch};
 
+/// How long a client may take to send its request, or to take a reply.
+const CLIENT_WAIT: Duration = Duration::from_secs(10);
+
 /// Serves until idle; the exit code of the hidden subcommand.
 pub fn serve(socket: &Path) -> u8 {
     // It outlives the `exec` that started it: a descriptor that `exec` got
@@ -112,7 +115,10 @@ async fn answer(stream: UnixStream, pool: &SshPool) {
     let (read, mut write) = stream.into_split();
     let mut read = BufReader::new(read);
     let mut line = Vec::new();
-    let request: Request = match protocol::read(&mut read, &mut line).await {
+    // A client that connects and says nothing, or reads nothing back, must
+    // not keep the keeper (and its connections) alive past its idle time.
+    let asked = tokio::time::timeout(CLIENT_WAIT, protocol::read(&mut read, &mut line)).await;
+    let request: Request = match asked.unwrap_or_else(|_| Ok(None)) {
         Ok(Some(request)) => request,
         Ok(None) => return,
         Err(err) => {
@@ -149,10 +155,15 @@ async fn answer(stream: UnixStream, pool: &SshPool) {
             }
         }
     };
+    if gone {
+        return;
+    }
     // Output sent before the end marker stays in order.
     while let Ok(chunk) = rx.try_recv() {
         for frame in Reply::output(&chunk) {
-            let _ = send(&mut write, &frame).await;
+            if send(&mut write, &frame).await.is_err() {
+                return;
+            }
         }
     }
     let reply = match &finished {
@@ -175,5 +186,12 @@ async fn recv(signal: &mut Option<Signal>) -> Option<()> {
 }
 
 async fn send(write: &mut tokio::net::unix::OwnedWriteHalf, reply: &Reply) -> std::io::Result<()> {
-    write.write_all(&protocol::encode(reply)?).await
+    let line = protocol::encode(reply)?;
+    match tokio::time::timeout(CLIENT_WAIT, write.write_all(&line)).await {
+        Ok(written) => written,
+        Err(_) => Err(std::io::Error::new(
+            std::io::ErrorKind::TimedOut,
+            "the client stopped reading",
+        )),
+    }
 }
