@@ -118,7 +118,7 @@ async fn answer(stream: UnixStream, pool: &SshPool) {
     // A client that connects and says nothing, or reads nothing back, must
     // not keep the keeper (and its connections) alive past its idle time.
     let asked = tokio::time::timeout(CLIENT_WAIT, protocol::read(&mut read, &mut line)).await;
-    let request: Request = match asked.unwrap_or_else(|_| Ok(None)) {
+    let request: Request = match asked.unwrap_or(Ok(None)) {
         Ok(Some(request)) => request,
         Ok(None) => return,
         Err(err) => {
