@@ -132,12 +132,15 @@ async fn answer(stream: UnixStream, pool: &SshPool) {
     let timeout = Duration::from_millis(request.timeout_ms);
     let run = runner.run(&request.script, timeout, tx, cancel);
     tokio::pin!(run);
-    let mut client_gone = Box::pin(async move {
-        // The client sends nothing more: any read that ends means it left.
+    // The client closing its side is its cancel: it still reads how the run ended.
+    let mut client_done = Box::pin(async move {
+        // It sends nothing after its request: any read that ends is the close.
         let mut rest = Vec::new();
         let _ = protocol::read::<Request, _>(&mut read, &mut rest).await;
     });
+    // Set when a reply could not be sent: nothing more goes to this client.
     let mut gone = false;
+    let mut hung_up = false;
     let finished = loop {
         tokio::select! {
             finished = &mut run => break finished,
@@ -149,8 +152,8 @@ async fn answer(stream: UnixStream, pool: &SshPool) {
                     }
                 }
             }
-            () = &mut client_gone, if !gone => {
-                gone = true;
+            () = &mut client_done, if !hung_up => {
+                hung_up = true;
                 let _ = cancel_tx.send(true);
             }
         }
